@@ -1,0 +1,1 @@
+"""Authentication: password hashing and the credential check of every call."""

@@ -1,0 +1,35 @@
+"""The composition root: settings, engine, repository and operations, built once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from .auth.credentials import Credentials
+from .auth.passwords import Passwords
+from .operations import UserOperations
+from .settings import Settings
+from .store.database import make_engine
+from .store.uow import UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class Core:
+    """Everything a transport adapter or an operator command needs."""
+
+    settings: Settings
+    engine: Engine
+    units: UnitOfWorkFactory
+    passwords: Passwords
+    operations: UserOperations
+
+
+def build_core(settings: Settings | None = None) -> Core:
+    """Build the core from ``settings`` (the environment by default)."""
+    settings = Settings.from_env() if settings is None else settings
+    engine = make_engine(settings.database_url)
+    units = UnitOfWorkFactory(engine)
+    passwords = Passwords(settings.argon2)
+    operations = UserOperations(units, Credentials(passwords), settings.max_addresses)
+    return Core(settings, engine, units, passwords, operations)

@@ -1,0 +1,324 @@
+"""Operator commands: ``python -m service <command>``. Every one reads ``DATABASE_URL``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pycountry
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
+
+from .auth.credentials import normalise_user
+from .bootstrap import Core, build_core
+from .domain.channel import DEFAULT_CHANNEL_TYPES
+from .domain.values import INT32_MAX, MAX_LENGTH
+from .errors import UserApiError
+from .settings import Settings, SettingsError
+from .store import migrate
+from .store.database import normalise_url
+from .store.models import BALANCE_PRECISION, BALANCE_SCALE
+
+DEMO_USER = "demo@example.com"
+DEMO_BALANCE = Decimal("100.00")
+COMMITTED_WSDL_URL = "http://localhost:8000"
+
+
+class CommandError(Exception):
+    """A one-line message for the operator; the command exits with status 1."""
+
+
+# Argument types --------------------------------------------------------------
+
+
+def amount(text: str) -> Decimal:
+    """A balance: a finite decimal with at most two decimal places."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}")
+    if value != value.quantize(Decimal(1).scaleb(-BALANCE_SCALE)):
+        raise argparse.ArgumentTypeError(f"at most {BALANCE_SCALE} decimal places: {text!r}")
+    if abs(value) >= Decimal(10) ** (BALANCE_PRECISION - BALANCE_SCALE):
+        raise argparse.ArgumentTypeError(f"amount out of range: {text!r}")
+    return value.quantize(Decimal(1).scaleb(-BALANCE_SCALE))
+
+
+def email(text: str) -> str:
+    """An account's e-mail, normalised as every call compares it."""
+    value = normalise_user(text)
+    local, at, domain = value.partition("@")
+    if not (local and at and "." in domain) or len(value) > MAX_LENGTH["user"]:
+        raise argparse.ArgumentTypeError(f"not an e-mail address: {text!r}")
+    if any(c.isspace() for c in value):
+        raise argparse.ArgumentTypeError(f"not an e-mail address: {text!r}")
+    return value
+
+
+def password(text: str) -> str:
+    """A new password: 8 to 256 characters."""
+    if not 8 <= len(text) <= MAX_LENGTH["password"]:
+        raise argparse.ArgumentTypeError("a password has 8 to 256 characters")
+    return text
+
+
+def countrycode(text: str) -> str:
+    """An ISO 3166-1 alpha-2 country code."""
+    value = text.strip().upper()
+    if len(value) != 2 or pycountry.countries.get(alpha_2=value) is None:
+        raise argparse.ArgumentTypeError(f"not an ISO 3166-1 alpha-2 country code: {text!r}")
+    return value
+
+
+def positive_id(text: str) -> int:
+    """A positive 32-bit id (of a city or an address)."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= INT32_MAX:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r}")
+    return int(text)
+
+
+def flag(text: str) -> int:
+    """0 or 1."""
+    if text not in ("0", "1"):
+        raise argparse.ArgumentTypeError("0 or 1")
+    return int(text)
+
+
+# Commands ------------------------------------------------------------------
+
+
+def db_upgrade(core: Core, args: argparse.Namespace) -> None:
+    """Create or migrate the schema and load the city catalogue."""
+    added = migrate.upgrade(core.engine, core.settings.city_population_cutoff)
+    print(f"database is up to date; {added} catalogue cities added")
+
+
+def account_create(core: Core, args: argparse.Namespace) -> None:
+    """Create an account with its default channels."""
+    with core.units.writing() as uow:
+        if uow.repository.email_exists(args.email):
+            raise CommandError(f"an account {args.email} already exists")
+        uow.repository.create_account(
+            args.email, core.passwords.hash(args.password), args.balance, DEFAULT_CHANNEL_TYPES
+        )
+        uow.commit()
+    print(f"created account {args.email} with balance {args.balance}")
+
+
+def account_set_balance(core: Core, args: argparse.Namespace) -> None:
+    """Set an account's balance."""
+    with core.units.writing() as uow:
+        if not uow.repository.set_balance(args.email, args.amount):
+            raise CommandError(f"no account {args.email}")
+        uow.commit()
+    print(f"balance of {args.email} is now {args.amount}")
+
+
+def account_set_password(core: Core, args: argparse.Namespace) -> None:
+    """Replace an account's password."""
+    with core.units.writing() as uow:
+        if not uow.repository.set_password_hash(args.email, core.passwords.hash(args.password)):
+            raise CommandError(f"no account {args.email}")
+        uow.commit()
+    print(f"password of {args.email} changed")
+
+
+def account_list(core: Core, args: argparse.Namespace) -> None:
+    """List the accounts with their balances and address counts."""
+    with core.units.reading() as uow:
+        for address, balance, addresses in uow.repository.accounts():
+            print(f"{address}\t{balance}\t{addresses} addresses")
+
+
+def city_add(core: Core, args: argparse.Namespace) -> None:
+    """Add a town to the catalogue."""
+    name = args.name.strip()
+    if not name or len(name) > MAX_LENGTH["cityname"]:
+        raise CommandError("a city name has 1 to 200 characters")
+    with core.units.writing() as uow:
+        if uow.repository.city_countrycode(args.cityid) is not None:
+            raise CommandError(f"city {args.cityid} already exists")
+        uow.repository.add_city(args.cityid, args.countrycode, name)
+        uow.commit()
+    print(f"added city {args.cityid} {name} ({args.countrycode})")
+
+
+def city_find(core: Core, args: argparse.Namespace) -> None:
+    """Find cities of a country by the start of their name."""
+    with core.units.reading() as uow:
+        for found_id, name in uow.repository.cities(args.countrycode, args.prefix, args.limit):
+            print(f"{found_id}\t{name}")
+
+
+def address_verify(core: Core, args: argparse.Namespace) -> None:
+    """Set the verification flags of an address."""
+    with core.units.writing() as uow:
+        changed = uow.repository.set_address_verification(
+            args.idaddress, args.verified, args.addressverified
+        )
+        if not changed:
+            raise CommandError(f"no address {args.idaddress}")
+        uow.commit()
+    print(f"address {args.idaddress} updated")
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    from .server import Server, default_options
+
+    overrides = {}
+    if args.bind:
+        overrides["bind"] = args.bind
+    if args.workers:
+        overrides["workers"] = args.workers
+    Server(default_options(settings), args.config, overrides).run()
+
+
+def serve(core: Core, args: argparse.Namespace) -> None:
+    """Run the service under gunicorn in the foreground (SIGTERM stops it)."""
+    core.engine.dispose()
+    _serve(args, core.settings)
+
+
+def demo(core: Core, args: argparse.Namespace) -> None:
+    """Prepare the database, (re)set the demo account and serve."""
+    db_upgrade(core, args)
+    demo_password = secrets.token_urlsafe(12)
+    with core.units.writing() as uow:
+        password_hash = core.passwords.hash(demo_password)
+        if not uow.repository.set_password_hash(DEMO_USER, password_hash):
+            uow.repository.create_account(
+                DEMO_USER, password_hash, DEMO_BALANCE, DEFAULT_CHANNEL_TYPES
+            )
+        uow.commit()
+    bind = args.bind or "127.0.0.1:8000"
+    print(
+        "\nUser Management API (SOAP 1.1)\n"
+        f"  WSDL:     http://{bind}/api/soap/?wsdl\n"
+        f"  user:     {DEMO_USER}\n"
+        f"  password: {demo_password}\n"
+        "Stop with Ctrl-C.\n",
+        flush=True,
+    )
+    args.bind = bind
+    serve(core, args)
+
+
+def wsdl(core: Core, args: argparse.Namespace) -> None:
+    """Write the WSDL as committed under wsdl/ (address http://localhost:8000)."""
+    from .app import SOAP_PATH
+    from .soap.application import build_spyne_application
+    from .soap.wsdl import build_wsdl, with_address
+
+    document = with_address(
+        build_wsdl(build_spyne_application(core.operations)), COMMITTED_WSDL_URL + SOAP_PATH
+    )
+    if args.output:
+        Path(args.output).write_bytes(document)
+    else:
+        sys.stdout.buffer.write(document)
+
+
+# Parser ----------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m service", description="User Management API: operator commands."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(
+        parent: argparse._SubParsersAction, name: str, run: Callable[..., None]
+    ) -> argparse.ArgumentParser:
+        sub = parent.add_parser(name, help=(run.__doc__ or "").splitlines()[0])
+        sub.set_defaults(run=run)
+        return sub
+
+    db = commands.add_parser("db", help="the database").add_subparsers(required=True)
+    command(db, "upgrade", db_upgrade)
+
+    account = commands.add_parser("account", help="accounts").add_subparsers(required=True)
+    sub = command(account, "create", account_create)
+    sub.add_argument("email", type=email)
+    sub.add_argument("--password", type=password, required=True)
+    sub.add_argument("--balance", type=amount, default=Decimal("0.00"))
+    sub = command(account, "set-balance", account_set_balance)
+    sub.add_argument("email", type=email)
+    sub.add_argument("amount", type=amount)
+    sub = command(account, "set-password", account_set_password)
+    sub.add_argument("email", type=email)
+    sub.add_argument("--password", type=password, required=True)
+    command(account, "list", account_list)
+
+    city = commands.add_parser("city", help="the city catalogue").add_subparsers(required=True)
+    sub = command(city, "add", city_add)
+    sub.add_argument("cityid", type=positive_id)
+    sub.add_argument("countrycode", type=countrycode)
+    sub.add_argument("name")
+    sub = command(city, "find", city_find)
+    sub.add_argument("countrycode", type=countrycode)
+    sub.add_argument("prefix", nargs="?", default="")
+    sub.add_argument("--limit", type=int, default=20)
+
+    address = commands.add_parser("address", help="addresses").add_subparsers(required=True)
+    sub = command(address, "verify", address_verify)
+    sub.add_argument("idaddress", type=positive_id)
+    sub.add_argument("--verified", type=flag)
+    sub.add_argument("--addressverified", type=flag)
+
+    for name, run in (("serve", serve), ("demo", demo)):
+        sub = command(commands, name, run)
+        sub.add_argument("--bind", help="HOST:PORT (default 127.0.0.1:8000)")
+        sub.add_argument("--workers", type=int, help="gunicorn workers (default 2)")
+        sub.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py")
+
+    sub = command(commands, "wsdl", wsdl)
+    sub.add_argument("--output", help="file to write (default: standard output)")
+    return parser
+
+
+def _where(url: str) -> str:
+    """The database's host and name, never its password."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or "memory"
+    return f"{parsed.host or 'localhost'}:{parsed.port or ''}/{parsed.database or ''}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        core = build_core(Settings.from_env())
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (ArgumentError, NoSuchModuleError):
+        print("error: DATABASE_URL is not a supported database URL", file=sys.stderr)
+        return 1
+    try:
+        args.run(core, args)
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (OperationalError, UserApiError):
+        # UserApiError here is SERVICE_UNAVAILABLE: the unit of work could not reach it.
+        print(
+            f"error: cannot use the database at {_where(core.settings.database_url)}",
+            file=sys.stderr,
+        )
+        return 1
+    except IntegrityError:
+        print("error: the change conflicts with existing data", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0

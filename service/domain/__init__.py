@@ -1,0 +1,1 @@
+"""Plain data and rules of class ``user``: no database, no transport."""

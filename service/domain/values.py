@@ -1,0 +1,80 @@
+"""Reading parameter values as a transport hands them over.
+
+A transport passes ``None`` for a parameter it did not receive, ``""`` for one
+it received empty, and otherwise a ``str`` or an ``int``. These helpers turn
+that into checked Python values or raise the catalogue's code.
+"""
+
+from __future__ import annotations
+
+from ..errors import ErrorCode, UserApiError
+
+Raw = str | int | None
+"""A parameter as received: None when absent, "" when empty."""
+
+INT32_MAX = 2**31 - 1
+
+# Maximum lengths of text parameters, in characters. The WSDL declares them as
+# maxLength and every transport enforces them here with PARAM_TOO_LONG.
+MAX_LENGTH: dict[str, int] = {
+    "user": 254,
+    "password": 256,
+    "namelastname": 200,
+    "companyname": 200,
+    "documentid": 50,
+    "countrycode": 64,
+    "cityname": 200,
+    "zipcode": 20,
+    "address": 500,
+    "channelname": 64,
+}
+
+
+def is_blank(value: Raw) -> bool:
+    """True for an absent parameter or one that is empty after trimming."""
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def require(*values: Raw) -> None:
+    """MISSING_COMPULSORY_PARAM unless every value was received.
+
+    Only absence counts here; each method decides what an empty value means.
+    """
+    if any(value is None for value in values):
+        raise UserApiError(ErrorCode.MISSING_COMPULSORY_PARAM)
+
+
+def require_filled(*values: Raw) -> None:
+    """MISSING_COMPULSORY_PARAM if any value is absent or blank: empty counts as not included."""
+    if any(is_blank(value) for value in values):
+        raise UserApiError(ErrorCode.MISSING_COMPULSORY_PARAM)
+
+
+def text(name: str, value: Raw) -> str:
+    """The trimmed text of a received parameter, checked against its maximum length."""
+    result = "" if value is None else str(value).strip()
+    if len(result) > MAX_LENGTH[name]:
+        raise UserApiError(ErrorCode.PARAM_TOO_LONG)
+    return result
+
+
+def integer(value: Raw) -> int:
+    """A whole number, given as an int or as decimal digits; INCORRECT_PARAM_VALUE otherwise."""
+    if isinstance(value, bool):
+        raise UserApiError(ErrorCode.INCORRECT_PARAM_VALUE)
+    if isinstance(value, int):
+        return value
+    raw = "" if value is None else value.strip()
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    # str.isdigit accepts other scripts' digits and int() would too: ASCII only.
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+        raise UserApiError(ErrorCode.INCORRECT_PARAM_VALUE)
+    return int(raw)
+
+
+def flag(value: Raw) -> int:
+    """A 0/1 flag; any other value is out of range."""
+    number = integer(value)
+    if number not in (0, 1):
+        raise UserApiError(ErrorCode.INCORRECT_PARAM_VALUE)
+    return number

@@ -1,0 +1,200 @@
+"""The six use cases of class ``user``, independent of any transport.
+
+Each takes the parameters as the transport received them (None when absent,
+"" when empty) and returns plain values or raises ``UserApiError``. The checks
+run in the documented precedence: credentials, then absent compulsory
+parameters, then the method's own checks. Each call is one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pycountry
+
+from .auth.credentials import Credentials
+from .domain.address import Address, parse_idaddress, parse_new_address
+from .domain.channel import Channel, parse_channel_change
+from .domain.values import INT32_MAX, Raw
+from .errors import ErrorCode, UserApiError
+from .store.uow import UnitOfWorkFactory
+
+# Codes every method can answer, in precedence order around the method's own.
+_LOGIN = (ErrorCode.MISSING_USER, ErrorCode.MISSING_PASSWORD, ErrorCode.INCORRECT_USER_PASSWORD)
+_ALWAYS = (
+    ErrorCode.MALFORMED_REQUEST,
+    ErrorCode.SERVICE_UNAVAILABLE,
+    ErrorCode.INTERNAL_ERROR,
+)
+
+
+@dataclass(frozen=True)
+class Method:
+    """A method of class ``user``: its parameters and the codes it can answer."""
+
+    name: str
+    summary: str
+    # Parameters after ``user`` and ``password``, in the document's order.
+    parameters: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    errors: tuple[ErrorCode, ...] = ()
+
+    @property
+    def compulsory(self) -> tuple[str, ...]:
+        """The compulsory parameters, ``user`` and ``password`` included."""
+        return ("user", "password", *(p for p in self.parameters if p not in self.optional))
+
+    @property
+    def codes(self) -> tuple[ErrorCode, ...]:
+        """Every code this method can answer, most precedent first."""
+        return (*_LOGIN, *self.errors, *_ALWAYS)
+
+
+_PARAM_CHECKS = (
+    ErrorCode.MISSING_COMPULSORY_PARAM,
+    ErrorCode.PARAM_TOO_LONG,
+    ErrorCode.INCORRECT_PARAM_VALUE,
+)
+
+METHODS: dict[str, Method] = {
+    m.name: m
+    for m in (
+        Method("getbalance", "Get account balance"),
+        Method(
+            "addaddress",
+            "Add new address; returns its id",
+            parameters=(
+                "namelastname",
+                "iscompany",
+                "companyname",
+                "documentid",
+                "countrycode",
+                "cityid",
+                "cityname",
+                "zipcode",
+                "address",
+            ),
+            optional=("companyname",),
+            errors=(
+                *_PARAM_CHECKS,
+                ErrorCode.EMPTY_COUNTRYCODE,
+                ErrorCode.EMPTY_CITY,
+                ErrorCode.COUNTRY_NOT_FOUND,
+                ErrorCode.CITY_NOT_FOUND,
+                ErrorCode.TOO_MANY_ADDRESSES,
+            ),
+        ),
+        Method(
+            "deleteaddress",
+            "Remove an address",
+            parameters=("idaddress",),
+            errors=(
+                ErrorCode.MISSING_COMPULSORY_PARAM,
+                ErrorCode.INCORRECT_PARAM_VALUE,
+                ErrorCode.ADDRESS_NOT_FOUND,
+            ),
+        ),
+        Method("getaddresses", "Get address list"),
+        Method("getchannels", "Get channel list"),
+        Method(
+            "modifychannel",
+            "Modify the status of a channel",
+            parameters=("channelname", "active"),
+            errors=(*_PARAM_CHECKS, ErrorCode.CHANNEL_NOT_FOUND),
+        ),
+    )
+}
+"""The methods of class ``user``, in the document's order."""
+
+
+def country_exists(countrycode: str) -> bool:
+    """True for an ISO 3166-1 alpha-2 code (upper-case)."""
+    return len(countrycode) == 2 and pycountry.countries.get(alpha_2=countrycode) is not None
+
+
+class UserOperations:
+    """Class ``user``: balance, addresses and channels of the calling account."""
+
+    def __init__(
+        self, units: UnitOfWorkFactory, credentials: Credentials, max_addresses: int
+    ) -> None:
+        self._units = units
+        self._credentials = credentials
+        self._max_addresses = max_addresses
+
+    def getbalance(self, user: Raw, password: Raw) -> Decimal:
+        """The account's balance."""
+        with self._units.reading() as uow:
+            account = self._credentials.authenticate(uow.repository, user, password)
+            return account.balance
+
+    def addaddress(
+        self,
+        user: Raw,
+        password: Raw,
+        namelastname: Raw,
+        iscompany: Raw,
+        companyname: Raw,
+        documentid: Raw,
+        countrycode: Raw,
+        cityid: Raw,
+        cityname: Raw,
+        zipcode: Raw,
+        address: Raw,
+    ) -> int:
+        """Add an address to the account; returns its id (``idaddress``)."""
+        with self._units.writing() as uow:
+            account = self._credentials.authenticate(uow.repository, user, password)
+            new = parse_new_address(
+                namelastname=namelastname,
+                iscompany=iscompany,
+                companyname=companyname,
+                documentid=documentid,
+                countrycode=countrycode,
+                cityid=cityid,
+                cityname=cityname,
+                zipcode=zipcode,
+                address=address,
+            )
+            if not country_exists(new.countrycode):
+                raise UserApiError(ErrorCode.COUNTRY_NOT_FOUND)
+            in_range = 0 < new.cityid <= INT32_MAX
+            if not in_range or uow.repository.city_countrycode(new.cityid) != new.countrycode:
+                raise UserApiError(ErrorCode.CITY_NOT_FOUND)
+            uow.repository.lock_account(account.id)
+            if uow.repository.count_addresses(account.id) >= self._max_addresses:
+                raise UserApiError(ErrorCode.TOO_MANY_ADDRESSES)
+            idaddress = uow.repository.add_address(account.id, new)
+            uow.commit()
+            return idaddress
+
+    def deleteaddress(self, user: Raw, password: Raw, idaddress: Raw) -> None:
+        """Delete one of the account's own addresses."""
+        with self._units.writing() as uow:
+            account = self._credentials.authenticate(uow.repository, user, password)
+            number = parse_idaddress(idaddress)
+            if not uow.repository.delete_address(account.id, number):
+                raise UserApiError(ErrorCode.ADDRESS_NOT_FOUND)
+            uow.commit()
+
+    def getaddresses(self, user: Raw, password: Raw) -> list[Address]:
+        """The account's addresses, oldest first."""
+        with self._units.reading() as uow:
+            account = self._credentials.authenticate(uow.repository, user, password)
+            return uow.repository.addresses(account.id)
+
+    def getchannels(self, user: Raw, password: Raw) -> list[Channel]:
+        """The account's channels."""
+        with self._units.reading() as uow:
+            account = self._credentials.authenticate(uow.repository, user, password)
+            return uow.repository.channels(account.id)
+
+    def modifychannel(self, user: Raw, password: Raw, channelname: Raw, active: Raw) -> None:
+        """Enable (1) or disable (0) one of the account's channels."""
+        with self._units.writing() as uow:
+            account = self._credentials.authenticate(uow.repository, user, password)
+            change = parse_channel_change(channelname=channelname, active=active)
+            if not uow.repository.set_channel_active(account.id, change.channelname, change.active):
+                raise UserApiError(ErrorCode.CHANNEL_NOT_FOUND)
+            uow.commit()

@@ -1,0 +1,91 @@
+"""Running the service under gunicorn: the packaged defaults and the embedded launcher.
+
+``deploy/gunicorn.conf.py`` starts from these defaults; ``python -m service
+serve`` uses them directly, or a config file given with ``--config``.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from .settings import Settings
+
+
+def default_options(settings: Settings) -> dict[str, Any]:
+    """gunicorn settings for two cores behind a buffering proxy."""
+    return {
+        "bind": os.environ.get("USERAPI_BIND", "127.0.0.1:8000"),
+        # Sync workers: Spyne's request path is CPU-bound; two per two cores, the
+        # proxy in front buffers slow clients.
+        "workers": 2,
+        "worker_class": "sync",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 2,
+        "limit_request_line": 8190,
+        "limit_request_fields": 50,
+        "limit_request_field_size": 8190,
+        # Recycle workers now and then, staggered, so no leak can grow for ever.
+        "max_requests": 20000,
+        "max_requests_jitter": 2000,
+        "preload_app": True,
+        # X-Forwarded-Proto is believed only from the proxies the service trusts.
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies),
+        # The request line can carry credentials (HTTP API); the API log is the record.
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": settings.log_level.lower(),
+        "proc_name": "usermanagement",
+        # One well-known control socket path per user would be shared by every
+        # master on the host (several masters is how we scale out).
+        "control_socket_disable": True,
+        "post_fork": post_fork,
+        "when_ready": when_ready,
+    }
+
+
+def when_ready(server: Any) -> None:
+    """Once the app is loaded in the master: freeze start-up objects out of the GC's sight."""
+    gc.collect()
+    gc.freeze()
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Each worker opens its own database connections, never the master's."""
+    application = server.app.wsgi()
+    application.core.engine.dispose(close=False)
+
+
+class Server(BaseApplication):
+    """gunicorn serving ``service.app:create_app()`` with the given options."""
+
+    def __init__(
+        self,
+        defaults: dict[str, Any],
+        config_file: str | None = None,
+        overrides: dict[str, Any] | None = None,
+    ) -> None:
+        self._defaults = defaults
+        self._config_file = config_file
+        self._overrides = overrides or {}
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Defaults first, then a config file if given, then the command line's options."""
+        for key, value in self._defaults.items():
+            if key in self.cfg.settings:  # settings newer than the installed gunicorn
+                self.cfg.set(key, value)
+        if self._config_file:
+            self.load_config_from_file(self._config_file)
+        for key, value in self._overrides.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        """Build the WSGI application (once, in the master: preload_app)."""
+        from .app import create_app
+
+        return create_app()

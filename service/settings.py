@@ -1,0 +1,108 @@
+"""Configuration: one typed settings object, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+DEFAULT_DATABASE_URL = "sqlite:///var/usermanagement.sqlite3"
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise SettingsError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Argon2Parameters:
+    """Cost of a new password hash; existing hashes keep the parameters they were made with."""
+
+    time_cost: int = 3
+    memory_kib: int = 65536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    # Public URL written into the WSDL's soap:address; empty means "the URL the client used".
+    public_url: str = ""
+    # Peers (addresses or networks) whose X-Forwarded-* headers are believed.
+    trusted_proxies: tuple[str, ...] = ()
+    max_addresses: int = 100
+    city_population_cutoff: int = 500
+    argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from ``env`` (the process environment by default)."""
+        env = os.environ if env is None else env
+        log_level = env.get("USERAPI_LOG_LEVEL", "INFO").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise SettingsError(f"USERAPI_LOG_LEVEL must be a logging level, got {log_level!r}")
+        cutoff = _int(env, "USERAPI_CITY_POPULATION_CUTOFF", 500, 0, 10**9)
+        if cutoff not in (500, 1000, 5000, 15000):
+            raise SettingsError("USERAPI_CITY_POPULATION_CUTOFF must be 500, 1000, 5000 or 15000")
+        public_url = env.get("USERAPI_PUBLIC_URL", "").strip()
+        if public_url and not public_url.startswith(("http://", "https://")):
+            raise SettingsError("USERAPI_PUBLIC_URL must start with http:// or https://")
+        trusted_proxies = _list(env, "USERAPI_TRUSTED_PROXIES")
+        for network in trusted_proxies:
+            try:
+                ipaddress.ip_network(network)
+            except ValueError:
+                raise SettingsError(
+                    f"USERAPI_TRUSTED_PROXIES: {network!r} is not an IP address or network"
+                ) from None
+        return cls(
+            database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            public_url=public_url,
+            trusted_proxies=trusted_proxies,
+            max_addresses=_int(env, "USERAPI_MAX_ADDRESSES", 100, 1, 100_000),
+            city_population_cutoff=cutoff,
+            argon2=Argon2Parameters(
+                time_cost=_int(env, "USERAPI_ARGON2_TIME_COST", 3, 1, 100),
+                memory_kib=_int(env, "USERAPI_ARGON2_MEMORY_KIB", 65536, 8, 4 * 1024 * 1024),
+                parallelism=_int(env, "USERAPI_ARGON2_PARALLELISM", 4, 1, 64),
+            ),
+            log_level=log_level,
+        )
+
+    def is_trusted_proxy(self, address: str) -> bool:
+        """True when ``address`` (a peer's IP) is one of the trusted proxies."""
+        try:
+            peer = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(peer in ipaddress.ip_network(network) for network in self.trusted_proxies)
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file this configuration points at, or None for another store."""
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        path = self.database_url[len(prefix) :].split("?", 1)[0]
+        return None if path in ("", ":memory:") else Path(path)

@@ -1,0 +1,59 @@
+"""The SOAP 1.1 WSGI application: Spyne app, fault translation and the published WSDL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from spyne import Application
+from spyne.protocol.soap import Soap11
+from spyne.server.wsgi import WsgiApplication
+
+from ..operations import UserOperations
+from .faults import to_fault
+from .protocol import LenientSoap11
+from .service import UserService
+from .types import NAMESPACE
+
+# SOAP 1.2 declarations on a 1.1 WSDL make gSOAP's wsdl2h generate a SOAP 1.2 client.
+_SOAP12_PREFIXES = ("soap12env", "soap12enc", "wsdlsoap12")
+
+
+def _quiet_spyne_logs() -> None:
+    # Spyne logs every client fault with a traceback and server faults with the
+    # request; our fault translation logs what an operator needs, nothing more.
+    logging.getLogger("spyne").setLevel(logging.CRITICAL + 1)
+
+
+def build_spyne_application(operations: UserOperations) -> Application:
+    """The Spyne application of UserService, handing ``operations`` to every call."""
+    _quiet_spyne_logs()
+    application = Application(
+        [UserService],
+        tns=NAMESPACE,
+        name="UserService",
+        in_protocol=LenientSoap11(validator=None),
+        out_protocol=Soap11(),
+    )
+    for prefix in _SOAP12_PREFIXES:
+        application.interface.nsmap.pop(prefix, None)
+
+    def _hand_over(ctx: Any) -> None:
+        ctx.udc = operations
+
+    application.event_manager.add_listener("method_call", _hand_over)
+    return application
+
+
+class SoapEndpoint(WsgiApplication):
+    """Spyne's WSGI server with every error turned into a coded fault."""
+
+    def handle_error(
+        self, p_ctx: Any, others: Any, error: Any, start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        """Serialise ``error`` as the coded fault of the catalogue."""
+        fault = to_fault(error)
+        p_ctx.in_error = None
+        p_ctx.out_error = fault
+        return super().handle_error(p_ctx, others, fault, start_response)

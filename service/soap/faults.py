@@ -1,0 +1,56 @@
+"""The one place where errors become SOAP faults."""
+
+from __future__ import annotations
+
+import logging
+
+from lxml.builder import ElementMaker
+from spyne import Fault
+
+from ..errors import ErrorCode, UserApiError
+from .types import NAMESPACE
+
+log = logging.getLogger("service.soap")
+
+_E = ElementMaker(namespace=NAMESPACE, nsmap={"tns": NAMESPACE})
+
+# Spyne's own faults for requests that name no operation we have.
+_UNKNOWN_OPERATION = ("Client.ResourceNotFound", "Client.MethodNotFound")
+
+
+class CodedFault(Fault):
+    """A fault for a catalogue code: ``Client.<CODE>``/``Server.<CODE>``, typed detail."""
+
+    def __init__(self, code: ErrorCode) -> None:
+        detail = _E.UserServiceFault(_E.code(code.name), _E.description(code.description))
+        super().__init__(faultcode=code.faultcode, faultstring=code.description, detail=detail)
+        self.code = code
+
+
+def code_for(error: BaseException) -> ErrorCode:
+    """The catalogue code for any error raised while serving a SOAP request."""
+    if isinstance(error, UserApiError | CodedFault):
+        return error.code
+    if isinstance(error, Fault):
+        faultcode = error.faultcode or ""
+        if faultcode.startswith(_UNKNOWN_OPERATION):
+            return ErrorCode.INCORRECT_METHOD
+        if faultcode == "Client" or faultcode.startswith("Client."):
+            return ErrorCode.MALFORMED_REQUEST
+    return ErrorCode.INTERNAL_ERROR
+
+
+def to_fault(error: BaseException) -> CodedFault:
+    """The coded fault a client gets for ``error``; unexpected errors are logged here.
+
+    Only the exception's type and where it was raised are logged: an exception's
+    text can carry SQL, parameters or paths.
+    """
+    code = code_for(error)
+    if code is ErrorCode.INTERNAL_ERROR:
+        tb = error.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = "" if tb is None else f" at {tb.tb_frame.f_globals.get('__name__')}:{tb.tb_lineno}"
+        log.error("internal error: %s%s", type(error).__name__, where)
+    return CodedFault(code)

@@ -1,0 +1,139 @@
+"""UserService: one thin SOAP operation per method of class ``user``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from spyne import Fault, ServiceBase, rpc
+
+from ..operations import METHODS
+from .faults import to_fault
+from .types import AddressList, Amount, ChannelList, Int, IntParam, UserServiceFault, text_param
+
+_THROWS = [UserServiceFault]
+
+
+def _documented(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Give an operation its wsdl:documentation: compulsory parameters and every code."""
+    method = METHODS[function.__name__]
+    optional = f" Optional: {', '.join(method.optional)}." if method.optional else ""
+    codes = ", ".join(code.name for code in method.codes)
+    function.__doc__ = (
+        f"{method.summary}. Compulsory: {', '.join(method.compulsory)}.{optional}"
+        f" Faults (detail UserServiceFault/code): {codes}."
+    )
+    return function
+
+
+class UserService(ServiceBase):
+    """Class ``user`` of the User Management API. ``ctx.udc`` is the core's ``UserOperations``."""
+
+    @classmethod
+    def call_wrapper(cls, ctx: Any, args: Any = None) -> Any:
+        """Run the operation; every error leaves as a coded fault."""
+        try:
+            return super().call_wrapper(ctx, args)
+        except Fault:
+            raise
+        except Exception as error:
+            raise to_fault(error) from None
+
+    @rpc(
+        text_param("user"),
+        text_param("password"),
+        _returns=Amount,
+        _out_variable_name="balance",
+        _throws=_THROWS,
+    )
+    @_documented
+    def getbalance(ctx, user, password):
+        return ctx.udc.getbalance(user, password)
+
+    @rpc(
+        text_param("user"),
+        text_param("password"),
+        text_param("namelastname"),
+        IntParam,
+        text_param("companyname"),
+        text_param("documentid"),
+        text_param("countrycode"),
+        IntParam,
+        text_param("cityname"),
+        text_param("zipcode"),
+        text_param("address"),
+        _returns=Int,
+        _out_variable_name="idaddress",
+        _throws=_THROWS,
+    )
+    @_documented
+    def addaddress(
+        ctx,
+        user,
+        password,
+        namelastname,
+        iscompany,
+        companyname,
+        documentid,
+        countrycode,
+        cityid,
+        cityname,
+        zipcode,
+        address,
+    ):
+        return ctx.udc.addaddress(
+            user,
+            password,
+            namelastname,
+            iscompany,
+            companyname,
+            documentid,
+            countrycode,
+            cityid,
+            cityname,
+            zipcode,
+            address,
+        )
+
+    @rpc(
+        text_param("user"),
+        text_param("password"),
+        IntParam,
+        _throws=_THROWS,
+    )
+    @_documented
+    def deleteaddress(ctx, user, password, idaddress):
+        ctx.udc.deleteaddress(user, password, idaddress)
+
+    @rpc(
+        text_param("user"),
+        text_param("password"),
+        _returns=AddressList,
+        _out_variable_name="list",
+        _throws=_THROWS,
+    )
+    @_documented
+    def getaddresses(ctx, user, password):
+        return ctx.udc.getaddresses(user, password)
+
+    @rpc(
+        text_param("user"),
+        text_param("password"),
+        _returns=ChannelList,
+        _out_variable_name="list",
+        _throws=_THROWS,
+    )
+    @_documented
+    def getchannels(ctx, user, password):
+        return ctx.udc.getchannels(user, password)
+
+    @rpc(
+        text_param("user"),
+        text_param("password"),
+        text_param("channelname"),
+        IntParam,
+        _throws=_THROWS,
+    )
+    @_documented
+    def modifychannel(ctx, user, password, channelname, active):
+        ctx.udc.modifychannel(user, password, channelname, active)

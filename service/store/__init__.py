@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the repository, the unit of work and migrations."""

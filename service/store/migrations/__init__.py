@@ -1,0 +1,1 @@
+"""Alembic migrations of the schema (package data, so they work from an installed wheel)."""

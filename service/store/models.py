@@ -1,0 +1,110 @@
+"""SQLAlchemy models. The schema itself is created by the Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Money: two decimal places on every transport (e.g. 125.50), up to 10^16.
+BALANCE_SCALE = 2
+BALANCE_PRECISION = 18
+
+
+def utcnow() -> datetime:
+    """The current time in UTC; every stored timestamp is UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Account(Base):
+    """A customer account: the ``user`` (an e-mail address) of every call."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stored lower-cased: e-mail addresses are matched without regard to case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    balance: Mapped[Decimal] = mapped_column(Numeric(BALANCE_PRECISION, BALANCE_SCALE))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Address(Base):
+    """A postal address of an account."""
+
+    __tablename__ = "addresses"
+    __table_args__ = (
+        Index("ix_addresses_account_id", "account_id"),
+        CheckConstraint("iscompany IN (0, 1)", name="ck_addresses_iscompany"),
+        CheckConstraint("verified IN (0, 1)", name="ck_addresses_verified"),
+        CheckConstraint("addressverified IN (0, 1)", name="ck_addresses_addressverified"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    namelastname: Mapped[str] = mapped_column(String(200))
+    iscompany: Mapped[int] = mapped_column(SmallInteger)
+    companyname: Mapped[str] = mapped_column(String(200))
+    documentid: Mapped[str] = mapped_column(String(50))
+    countrycode: Mapped[str] = mapped_column(String(2))
+    cityid: Mapped[int] = mapped_column(ForeignKey("cities.id"))
+    cityname: Mapped[str] = mapped_column(String(200))
+    zipcode: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(500))
+    verified: Mapped[int] = mapped_column(SmallInteger, default=0)
+    addressverified: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Channel(Base):
+    """A channel of an account; ``channelname`` is unique within the account."""
+
+    __tablename__ = "channels"
+    __table_args__ = (
+        UniqueConstraint("account_id", "channelname", name="uq_channels_account_channelname"),
+        CheckConstraint("active IN (0, 1)", name="ck_channels_active"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    channeltype: Mapped[str] = mapped_column(String(32))
+    channelname: Mapped[str] = mapped_column(String(64))
+    active: Mapped[int] = mapped_column(SmallInteger, default=1)
+
+
+class City(Base):
+    """A city of the catalogue: GeoNames ids, or ids an operator chose for added towns."""
+
+    __tablename__ = "cities"
+    __table_args__ = (Index("ix_cities_countrycode_name", "countrycode", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    countrycode: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(200))
+    # "geonames" for the packaged catalogue, "operator" for towns added by hand.
+    source: Mapped[str] = mapped_column(String(16))
+
+
+class CatalogueState(Base):
+    """What has been loaded into the database, so that loading is done once."""
+
+    __tablename__ = "catalogue_state"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))

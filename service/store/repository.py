@@ -1,0 +1,224 @@
+"""The repository: every query the operations and the operator commands need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from ..domain.address import Address, NewAddress
+from ..domain.channel import Channel
+from . import models
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """What a login loads, in one query."""
+
+    id: int
+    email: str
+    password_hash: str
+    balance: Decimal
+
+
+class Repository:
+    """Queries on one session; the unit of work owns the transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # Accounts -------------------------------------------------------------
+
+    def account_by_email(self, email: str) -> AccountRecord | None:
+        """The account whose (lower-cased) e-mail is ``email``."""
+        row = self.session.execute(
+            select(
+                models.Account.id,
+                models.Account.email,
+                models.Account.password_hash,
+                models.Account.balance,
+            ).where(models.Account.email == email)
+        ).first()
+        return None if row is None else AccountRecord(*row)
+
+    def lock_account(self, account_id: int) -> None:
+        """Serialise writers of one account (FOR UPDATE; SQLite's write lock already does)."""
+        self.session.execute(
+            select(models.Account.id).where(models.Account.id == account_id).with_for_update()
+        )
+
+    def create_account(
+        self, email: str, password_hash: str, balance: Decimal, channel_types: tuple[str, ...]
+    ) -> int:
+        """A new account with one channel per type, named after the type."""
+        account = models.Account(email=email, password_hash=password_hash, balance=balance)
+        self.session.add(account)
+        self.session.flush()
+        for channeltype in channel_types:
+            self.session.add(
+                models.Channel(
+                    account_id=account.id, channeltype=channeltype, channelname=channeltype
+                )
+            )
+        self.session.flush()
+        return account.id
+
+    def email_exists(self, email: str) -> bool:
+        """True when an account uses ``email``."""
+        return self.account_by_email(email) is not None
+
+    def set_balance(self, email: str, balance: Decimal) -> bool:
+        """Set an account's balance; False when there is no such account."""
+        result = self.session.execute(
+            update(models.Account).where(models.Account.email == email).values(balance=balance)
+        )
+        return result.rowcount == 1
+
+    def set_password_hash(self, email: str, password_hash: str) -> bool:
+        """Replace an account's password hash; False when there is no such account."""
+        result = self.session.execute(
+            update(models.Account)
+            .where(models.Account.email == email)
+            .values(password_hash=password_hash)
+        )
+        return result.rowcount == 1
+
+    def accounts(self) -> list[tuple[str, Decimal, int]]:
+        """Every account's e-mail, balance and number of addresses, by e-mail."""
+        count = (
+            select(func.count(models.Address.id))
+            .where(models.Address.account_id == models.Account.id)
+            .scalar_subquery()
+        )
+        rows = self.session.execute(
+            select(models.Account.email, models.Account.balance, count).order_by(
+                models.Account.email
+            )
+        )
+        return [(email, balance, n) for email, balance, n in rows]
+
+    # Addresses ------------------------------------------------------------
+
+    def count_addresses(self, account_id: int) -> int:
+        """How many addresses the account holds."""
+        return self.session.execute(
+            select(func.count()).where(models.Address.account_id == account_id)
+        ).scalar_one()
+
+    def add_address(self, account_id: int, new: NewAddress) -> int:
+        """Store a new, unverified address and return its id."""
+        address = models.Address(
+            account_id=account_id,
+            namelastname=new.namelastname,
+            iscompany=new.iscompany,
+            companyname=new.companyname,
+            documentid=new.documentid,
+            countrycode=new.countrycode,
+            cityid=new.cityid,
+            cityname=new.cityname,
+            zipcode=new.zipcode,
+            address=new.address,
+            verified=0,
+            addressverified=0,
+        )
+        self.session.add(address)
+        self.session.flush()
+        return address.id
+
+    def delete_address(self, account_id: int, idaddress: int) -> bool:
+        """Delete one of the account's own addresses; False when it has no such address."""
+        result = self.session.execute(
+            delete(models.Address).where(
+                models.Address.id == idaddress, models.Address.account_id == account_id
+            )
+        )
+        return result.rowcount == 1
+
+    def addresses(self, account_id: int) -> list[Address]:
+        """The account's addresses, oldest first."""
+        a = models.Address
+        rows = self.session.execute(
+            select(
+                a.id,
+                a.namelastname,
+                a.iscompany,
+                a.companyname,
+                a.documentid,
+                a.countrycode,
+                a.cityid,
+                a.cityname,
+                a.zipcode,
+                a.address,
+                a.verified,
+                a.addressverified,
+            )
+            .where(a.account_id == account_id)
+            .order_by(a.id)
+        )
+        return [Address(*row) for row in rows]
+
+    def set_address_verification(
+        self, idaddress: int, verified: int | None, addressverified: int | None
+    ) -> bool:
+        """Set an address's verification flags (operator); False when there is no such address."""
+        changes = {
+            name: value
+            for name, value in (("verified", verified), ("addressverified", addressverified))
+            if value is not None
+        }
+        if not changes:
+            return self.session.get(models.Address, idaddress) is not None
+        result = self.session.execute(
+            update(models.Address).where(models.Address.id == idaddress).values(**changes)
+        )
+        return result.rowcount == 1
+
+    # Channels -------------------------------------------------------------
+
+    def channels(self, account_id: int) -> list[Channel]:
+        """The account's channels, in the order they were created."""
+        c = models.Channel
+        rows = self.session.execute(
+            select(c.channeltype, c.channelname, c.active)
+            .where(c.account_id == account_id)
+            .order_by(c.id)
+        )
+        return [Channel(*row) for row in rows]
+
+    def set_channel_active(self, account_id: int, channelname: str, active: int) -> bool:
+        """Enable or disable the account's channel named ``channelname`` (any case)."""
+        c = models.Channel
+        result = self.session.execute(
+            update(c)
+            .where(c.account_id == account_id, func.lower(c.channelname) == channelname.lower())
+            .values(active=active)
+        )
+        return result.rowcount >= 1
+
+    # Cities ---------------------------------------------------------------
+
+    def city_countrycode(self, cityid: int) -> str | None:
+        """The country of city ``cityid``, or None when the catalogue has no such city."""
+        return self.session.execute(
+            select(models.City.countrycode).where(models.City.id == cityid)
+        ).scalar_one_or_none()
+
+    def add_city(self, cityid: int, countrycode: str, name: str) -> None:
+        """Add a town to the catalogue (operator)."""
+        self.session.add(
+            models.City(id=cityid, countrycode=countrycode, name=name, source="operator")
+        )
+        self.session.flush()
+
+    def cities(self, countrycode: str, name_prefix: str, limit: int) -> list[tuple[int, str]]:
+        """Cities of a country whose name starts with ``name_prefix`` (operator look-up)."""
+        c = models.City
+        rows = self.session.execute(
+            select(c.id, c.name)
+            .where(c.countrycode == countrycode, c.name.startswith(name_prefix, autoescape=True))
+            .order_by(c.name, c.id)
+            .limit(limit)
+        )
+        return [(cityid, name) for cityid, name in rows]

@@ -1,0 +1,73 @@
+"""The unit of work: one transaction per operation, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import ErrorCode, UserApiError
+from .repository import Repository
+
+
+def _unavailable(exc: BaseException | None) -> bool:
+    """True for a failure of the database itself (unreachable, locked), not of a query."""
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+class UnitOfWork:
+    """Opens a session; leaving without ``commit()`` rolls everything back.
+
+    A database that cannot be reached (or stays locked) surfaces as the
+    retryable SERVICE_UNAVAILABLE code instead of a driver exception.
+    """
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        self.repository = Repository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        except DBAPIError:
+            pass  # The connection is gone; closing the session discards it.
+        finally:
+            self.session.close()
+        if _unavailable(exc):
+            raise UserApiError(ErrorCode.SERVICE_UNAVAILABLE) from None
+
+    def commit(self) -> None:
+        """Make the operation's writes permanent."""
+        self.session.commit()
+
+
+class UnitOfWorkFactory:
+    """Builds units of work for reading or for writing on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(bind=engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            bind=engine.execution_options(writing=True), expire_on_commit=False
+        )
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work for an operation that only reads."""
+        return UnitOfWork(self._read)
+
+    def writing(self) -> UnitOfWork:
+        """A unit of work for an operation that writes (takes SQLite's write lock at once)."""
+        return UnitOfWork(self._write)
