@@ -22,7 +22,7 @@ from .errors import UserApiError
 from .settings import Settings, SettingsError
 from .store import migrate
 from .store.database import normalise_url
-from .store.models import BALANCE_PRECISION, BALANCE_SCALE
+from .store.money import PRECISION, SCALE
 
 DEMO_USER = "demo@example.com"
 DEMO_BALANCE = Decimal("100.00")
@@ -44,11 +44,11 @@ def amount(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
     if not value.is_finite():
         raise argparse.ArgumentTypeError(f"not an amount: {text!r}")
-    if value != value.quantize(Decimal(1).scaleb(-BALANCE_SCALE)):
-        raise argparse.ArgumentTypeError(f"at most {BALANCE_SCALE} decimal places: {text!r}")
-    if abs(value) >= Decimal(10) ** (BALANCE_PRECISION - BALANCE_SCALE):
+    if value != value.quantize(Decimal(1).scaleb(-SCALE)):
+        raise argparse.ArgumentTypeError(f"at most {SCALE} decimal places: {text!r}")
+    if abs(value) >= Decimal(10) ** (PRECISION - SCALE):
         raise argparse.ArgumentTypeError(f"amount out of range: {text!r}")
-    return value.quantize(Decimal(1).scaleb(-BALANCE_SCALE))
+    return value.quantize(Decimal(1).scaleb(-SCALE))
 
 
 def email(text: str) -> str:

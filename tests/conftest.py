@@ -75,7 +75,9 @@ def _drop_postgres_database(base_url: str, name: str) -> None:
 
 
 @pytest.fixture(scope="session", params=STORES)
-def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
     """A migrated database with the catalogue, built once per store per session."""
     dropped = None
     if request.param == "sqlite":

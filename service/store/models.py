@@ -11,16 +11,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     SmallInteger,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# Money: two decimal places on every transport (e.g. 125.50), up to 10^16.
-BALANCE_SCALE = 2
-BALANCE_PRECISION = 18
+from .money import Money
 
 
 def utcnow() -> datetime:
@@ -41,7 +38,7 @@ class Account(Base):
     # Stored lower-cased: e-mail addresses are matched without regard to case.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    balance: Mapped[Decimal] = mapped_column(Numeric(BALANCE_PRECISION, BALANCE_SCALE))
+    balance: Mapped[Decimal] = mapped_column(Money())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

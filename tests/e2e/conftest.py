@@ -1,0 +1,96 @@
+"""The real server under gunicorn on a free port, per store, and clients for it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import zeep
+
+from tests.conftest import Store
+
+STARTUP_DEADLINE = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RunningServer:
+    """A gunicorn master serving the app, with where its log goes."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    store: Store
+
+    @property
+    def soap_url(self) -> str:
+        return f"{self.url}/api/soap/"
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def start_server(
+    store: Store, log: Path, extra_env: dict[str, str] | None = None, workers: int = 2
+) -> RunningServer:
+    """Start ``python -m service serve`` and wait until it answers /health."""
+    port = free_port()
+    env = {**os.environ, **store.env, **(extra_env or {})}
+    command = [sys.executable, "-m", "service", "serve", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = RunningServer(f"http://127.0.0.1:{port}", process, log, store)
+    deadline = time.monotonic() + STARTUP_DEADLINE
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited at start-up:\n{server.log_text()}")
+        try:
+            if requests.get(f"{server.url}/health", timeout=2).status_code == 200:
+                return server
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(server)
+            raise RuntimeError(f"server did not start:\n{server.log_text()}")
+        time.sleep(0.1)
+
+
+def stop_server(server: RunningServer) -> int:
+    """SIGTERM the master and wait for it; returns its exit status."""
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait()
+    return server.process.returncode
+
+
+@pytest.fixture(scope="session")
+def server(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    running = start_server(store, tmp_path_factory.mktemp("server") / "server.log")
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def client(server: RunningServer) -> zeep.Client:
+    return zeep.Client(f"{server.soap_url}?wsdl")
