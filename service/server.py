@@ -10,7 +10,7 @@ import gc
 import os
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
+from gunicorn.app.base import Application
 
 from .settings import Settings
 
@@ -60,7 +60,7 @@ def post_fork(server: Any, worker: Any) -> None:
     application.core.engine.dispose(close=False)
 
 
-class Server(BaseApplication):
+class Server(Application):
     """gunicorn serving ``service.app:create_app()`` with the given options."""
 
     def __init__(

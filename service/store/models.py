@@ -33,6 +33,7 @@ class Account(Base):
     """A customer account: the ``user`` (an e-mail address) of every call."""
 
     __tablename__ = "accounts"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Stored lower-cased: e-mail addresses are matched without regard to case.
@@ -51,6 +52,8 @@ class Address(Base):
         CheckConstraint("iscompany IN (0, 1)", name="ck_addresses_iscompany"),
         CheckConstraint("verified IN (0, 1)", name="ck_addresses_verified"),
         CheckConstraint("addressverified IN (0, 1)", name="ck_addresses_addressverified"),
+        # A deleted address's id is never given to a new one (SQLite would reuse it).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -45,13 +45,17 @@ class RunningServer:
 
 
 def start_server(
-    store: Store, log: Path, extra_env: dict[str, str] | None = None, workers: int = 2
+    store: Store,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    workers: int = 2,
+    extra_args: tuple[str, ...] = (),
 ) -> RunningServer:
     """Start ``python -m service serve`` and wait until it answers /health."""
     port = free_port()
     env = {**os.environ, **store.env, **(extra_env or {})}
-    command = [sys.executable, "-m", "service", "serve", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers)]
+    command = [sys.executable, "-m", "service", "serve", *extra_args]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True

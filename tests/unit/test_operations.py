@@ -241,3 +241,11 @@ def test_sql_injection_strings_are_stored_verbatim(store: Store, ops: UserOperat
     ops.addaddress(user, password, **valid_address(namelastname=nasty, address="' OR 1=1 --"))
     [stored] = ops.getaddresses(user, password)
     assert (stored.namelastname, stored.address) == (nasty, "' OR 1=1 --")
+
+
+def test_a_deleted_address_id_is_never_reused(store: Store, ops: UserOperations) -> None:
+    user, password = store.account()
+    first = ops.addaddress(user, password, **valid_address())
+    ops.deleteaddress(user, password, first)
+    second = ops.addaddress(user, password, **valid_address())
+    assert second > first

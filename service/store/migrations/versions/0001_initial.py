@@ -28,6 +28,8 @@ def upgrade() -> None:
         sa.Column("balance", Money(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("email", name="uq_accounts_email"),
+        # Never hand a deleted row's id to a new one (SQLite reuses them otherwise).
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "cities",
@@ -66,6 +68,7 @@ def upgrade() -> None:
         sa.CheckConstraint("iscompany IN (0, 1)", name="ck_addresses_iscompany"),
         sa.CheckConstraint("verified IN (0, 1)", name="ck_addresses_verified"),
         sa.CheckConstraint("addressverified IN (0, 1)", name="ck_addresses_addressverified"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_addresses_account_id", "addresses", ["account_id"])
     op.create_table(

@@ -1,0 +1,22 @@
+"""gunicorn configuration for the User Management API.
+
+Use it with either of:
+    python -m service serve --config deploy/gunicorn.conf.py
+    gunicorn -c deploy/gunicorn.conf.py 'service.app:create_app()'
+
+It starts from the packaged defaults (service/server.py: 2 sync workers,
+timeouts, request-line and header limits, worker recycling, preloaded app) and
+is the place to adapt them for a host. Settings read from the environment
+(DATABASE_URL, USERAPI_*) apply as everywhere else.
+"""
+
+from service.server import default_options
+from service.settings import Settings
+
+globals().update(default_options(Settings.from_env()))
+
+# Adapt below. Two sync workers per two cores suits Spyne's CPU-bound path; give
+# each worker its share of the database's connections (pool 5 + overflow 5).
+# bind = "127.0.0.1:8000"
+# workers = 2
+# timeout = 30

@@ -1,0 +1,57 @@
+"""The address written into the WSDL."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.app import public_base_url
+from service.settings import Settings, SettingsError
+
+BASE = {"wsgi.url_scheme": "http", "SERVER_NAME": "localhost", "SERVER_PORT": "8000"}
+
+
+def test_host_header_is_used() -> None:
+    environ = {**BASE, "HTTP_HOST": "api.example.com", "REMOTE_ADDR": "10.0.0.9"}
+    assert public_base_url(environ, Settings()) == "http://api.example.com"
+
+
+@pytest.mark.parametrize("host", ['evil"><x', "a b", "", "x/y", "h:99999999"])
+def test_a_host_header_that_is_no_host_is_not_used(host: str) -> None:
+    environ = {**BASE, "HTTP_HOST": host, "REMOTE_ADDR": "10.0.0.9"}
+    assert public_base_url(environ, Settings()) == "http://localhost:8000"
+
+
+def test_forwarded_headers_only_from_trusted_proxies() -> None:
+    settings = Settings.from_env({"USERAPI_TRUSTED_PROXIES": "10.0.0.0/8, ::1"})
+    forwarded = {
+        **BASE,
+        "HTTP_HOST": "backend:8000",
+        "HTTP_X_FORWARDED_HOST": "soap.example.com",
+        "HTTP_X_FORWARDED_PROTO": "https",
+    }
+    trusted = {**forwarded, "REMOTE_ADDR": "10.1.2.3"}
+    untrusted = {**forwarded, "REMOTE_ADDR": "192.0.2.1"}
+    assert public_base_url(trusted, settings) == "https://soap.example.com"
+    assert public_base_url(untrusted, settings) == "http://backend:8000"
+
+
+def test_configured_public_url_wins() -> None:
+    settings = Settings.from_env({"USERAPI_PUBLIC_URL": "https://api.example.com/ums/"})
+    environ = {**BASE, "HTTP_HOST": "other", "REMOTE_ADDR": "127.0.0.1"}
+    assert public_base_url(environ, settings) == "https://api.example.com/ums"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("USERAPI_TRUSTED_PROXIES", "not-an-ip"),
+        ("USERAPI_PUBLIC_URL", "ftp://x"),
+        ("USERAPI_MAX_ADDRESSES", "0"),
+        ("USERAPI_MAX_ADDRESSES", "many"),
+        ("USERAPI_CITY_POPULATION_CUTOFF", "700"),
+        ("USERAPI_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_settings_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})
