@@ -11,12 +11,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import ErrorCode, UserApiError
 from .repository import Repository
 
+# SQLite reports both a busy database and a broken query as OperationalError.
+_SQLITE_UNAVAILABLE = ("database is locked", "database is busy", "unable to open", "disk i/o")
+
 
 def _unavailable(exc: BaseException | None) -> bool:
     """True for a failure of the database itself (unreachable, locked), not of a query."""
-    if isinstance(exc, OperationalError):
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return str(exc.orig).lower().startswith(_SQLITE_UNAVAILABLE)
+    return True
 
 
 class UnitOfWork:
