@@ -29,7 +29,7 @@ class CodedFault(Fault):
 
 def code_for(error: BaseException) -> ErrorCode:
     """The catalogue code for any error raised while serving a SOAP request."""
-    if isinstance(error, UserApiError | CodedFault):
+    if isinstance(error, UserApiError):
         return error.code
     if isinstance(error, Fault):
         faultcode = error.faultcode or ""
@@ -46,11 +46,21 @@ def to_fault(error: BaseException) -> CodedFault:
     Only the exception's type and where it was raised are logged: an exception's
     text can carry SQL, parameters or paths.
     """
+    if isinstance(error, CodedFault):
+        return error
     code = code_for(error)
     if code is ErrorCode.INTERNAL_ERROR:
-        tb = error.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        where = "" if tb is None else f" at {tb.tb_frame.f_globals.get('__name__')}:{tb.tb_lineno}"
-        log.error("internal error: %s%s", type(error).__name__, where)
+        log.error("internal error: %s at %s", type(error).__name__, _where(error))
     return CodedFault(code)
+
+
+def _where(error: BaseException) -> str:
+    """The deepest line of our own code the error passed through, as ``module:line``."""
+    where = "unknown"
+    tb = error.__traceback__
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        if module.split(".", 1)[0] == "service" or where == "unknown":
+            where = f"{module}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
