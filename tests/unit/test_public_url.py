@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.app import public_base_url
+from service.app.public_url import public_base_url
 from service.settings import Settings, SettingsError
 
 BASE = {"wsgi.url_scheme": "http", "SERVER_NAME": "localhost", "SERVER_PORT": "8000"}

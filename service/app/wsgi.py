@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .bootstrap import Core, build_core
-from .settings import Settings
-from .soap.application import SoapEndpoint, build_spyne_application
-from .soap.wsdl import build_wsdl, with_address
+from ..bootstrap import Core, build_core
+from ..soap.application import SoapEndpoint, build_spyne_application
+from ..soap.wsdl import build_wsdl, with_address
+from .public_url import public_base_url
 
 SOAP_PATH = "/api/soap/"
 HEALTH_PATH = "/health"
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
-
-# What a Host header may look like: a name or IPv4/IPv6 literal and a port. Anything
-# else never reaches the WSDL (it would be an injection into the document).
-_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
 
 
 def _plain(start_response: StartResponse, status: str, body: bytes, *headers: Any) -> list[bytes]:
@@ -32,21 +27,6 @@ def _plain(start_response: StartResponse, status: str, body: bytes, *headers: An
         ],
     )
     return [body]
-
-
-def public_base_url(environ: Environ, settings: Settings) -> str:
-    """The base URL the client used: configured, from a trusted proxy, or from Host."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    scheme = environ.get("wsgi.url_scheme", "http")
-    host = environ.get("HTTP_HOST", "")
-    if settings.trusted_proxies and settings.is_trusted_proxy(environ.get("REMOTE_ADDR", "")):
-        proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
-        scheme = proto if proto in ("http", "https") else scheme
-        host = environ.get("HTTP_X_FORWARDED_HOST", "").split(",")[0].strip() or host
-    if not _HOST.match(host):
-        host = f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
-    return f"{scheme}://{host}"
 
 
 def _is_wsdl_request(environ: Environ) -> bool:
