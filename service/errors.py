@@ -54,6 +54,8 @@ class ErrorCode(enum.Enum):
         False,
     )
     MALFORMED_REQUEST = ("The request is not a well-formed call", Side.CLIENT, False)
+    REQUEST_TOO_LARGE = ("The request is larger than allowed", Side.CLIENT, False)
+    REQUEST_TIMEOUT = ("The request did not arrive in time", Side.CLIENT, False)
     SERVICE_UNAVAILABLE = (
         "The service is temporarily unavailable, try again later",
         Side.SERVER,

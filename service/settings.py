@@ -55,6 +55,9 @@ class Settings:
     city_population_cutoff: int = 500
     argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
     log_level: str = "INFO"
+    max_body_bytes: int = 64 * 1024
+    body_read_timeout: float = 2.0
+    body_total_timeout: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +92,9 @@ class Settings:
                 parallelism=_int(env, "USERAPI_ARGON2_PARALLELISM", 4, 1, 64),
             ),
             log_level=log_level,
+            max_body_bytes=_int(env, "USERAPI_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+            body_read_timeout=_int(env, "USERAPI_BODY_READ_TIMEOUT", 2, 1, 60),
+            body_total_timeout=_int(env, "USERAPI_BODY_TIMEOUT", 5, 1, 300),
         )
 
     def is_trusted_proxy(self, address: str) -> bool:

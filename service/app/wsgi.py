@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..bootstrap import Core, build_core
+from ..errors import ErrorCode
 from ..soap.application import SoapEndpoint, build_spyne_application
+from ..soap.faults import fault_document, to_fault
 from ..soap.wsdl import build_wsdl, with_address
+from .body import BodyError, BodyLimits, read_body
 from .public_url import public_base_url
 
 SOAP_PATH = "/api/soap/"
@@ -29,6 +34,26 @@ def _plain(start_response: StartResponse, status: str, body: bytes, *headers: An
     return [body]
 
 
+_FAULT_STATUS = "500 Internal Server Error"
+
+
+def _soap_fault(
+    start_response: StartResponse, status: str, code: ErrorCode, replacing: bool = False
+) -> list[bytes]:
+    body = fault_document(code)
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/xml; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            # A body left half-read cannot be followed by another request.
+            ("Connection", "close"),
+        ],
+        *([sys.exc_info()] if replacing else []),
+    )
+    return [body]
+
+
 def _is_wsdl_request(environ: Environ) -> bool:
     query = environ.get("QUERY_STRING", "")
     return query.split("=", 1)[0].split("&", 1)[0].lower() == "wsdl"
@@ -42,10 +67,30 @@ class UserManagementApp:
         application = build_spyne_application(core.operations)
         self._wsdl = build_wsdl(application)
         self._soap = SoapEndpoint(application)
+        settings = core.settings
+        self._limits = BodyLimits(
+            settings.max_body_bytes, settings.body_read_timeout, settings.body_total_timeout
+        )
 
     def wsdl_for(self, environ: Environ) -> bytes:
         """The WSDL with the address this request came in on."""
         return with_address(self._wsdl, public_base_url(environ, self.core.settings) + SOAP_PATH)
+
+    def _soap_call(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        """Read the body within its limits, then hand it to Spyne."""
+        try:
+            body = read_body(environ, self._limits)
+        except BodyError as error:
+            return _soap_fault(start_response, error.status, error.code)
+        if not body.strip():
+            return _soap_fault(start_response, _FAULT_STATUS, ErrorCode.MALFORMED_REQUEST)
+        environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+        try:
+            return self._soap(environ, start_response)
+        except Exception as error:
+            # Spyne failed outside its own error handling; the client still gets a fault.
+            to_fault(error)  # logs it, without its text
+            return _soap_fault(start_response, _FAULT_STATUS, ErrorCode.INTERNAL_ERROR, True)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """Route one request."""
@@ -53,7 +98,7 @@ class UserManagementApp:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         if path in (SOAP_PATH, SOAP_PATH.rstrip("/")):
             if method == "POST":
-                return self._soap(environ, start_response)
+                return self._soap_call(environ, start_response)
             if method in ("GET", "HEAD") and _is_wsdl_request(environ):
                 body = self.wsdl_for(environ)
                 start_response(

@@ -12,7 +12,7 @@ from spyne.server.wsgi import WsgiApplication
 
 from ..operations import UserOperations
 from .faults import to_fault
-from .protocol import LenientSoap11
+from .protocol import RequestSoap11
 from .service import UserService
 from .types import NAMESPACE
 
@@ -33,7 +33,7 @@ def build_spyne_application(operations: UserOperations) -> Application:
         [UserService],
         tns=NAMESPACE,
         name="UserService",
-        in_protocol=LenientSoap11(validator=None),
+        in_protocol=RequestSoap11(validator=None),
         out_protocol=Soap11(),
     )
     for prefix in _SOAP12_PREFIXES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from lxml import etree
 from lxml.builder import ElementMaker
 from spyne import Fault
 
@@ -13,6 +14,9 @@ from .types import NAMESPACE
 log = logging.getLogger("service.soap")
 
 _E = ElementMaker(namespace=NAMESPACE, nsmap={"tns": NAMESPACE})
+_SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+_ENV = ElementMaker(namespace=_SOAP_ENV, nsmap={"soap11env": _SOAP_ENV, "tns": NAMESPACE})
+_PLAIN = ElementMaker()
 
 # Spyne's own faults for requests that name no operation we have.
 _UNKNOWN_OPERATION = ("Client.ResourceNotFound", "Client.MethodNotFound")
@@ -25,6 +29,26 @@ class CodedFault(Fault):
         detail = _E.UserServiceFault(_E.code(code.name), _E.description(code.description))
         super().__init__(faultcode=code.faultcode, faultstring=code.description, detail=detail)
         self.code = code
+
+
+def fault_document(code: ErrorCode) -> bytes:
+    """A whole SOAP 1.1 fault envelope for ``code``, for errors found before Spyne runs.
+
+    The same shape Spyne gives every other fault.
+    """
+    envelope = _ENV.Envelope(
+        _ENV.Body(
+            _ENV.Fault(
+                _PLAIN.faultcode(f"soap11env:{code.faultcode}"),
+                _PLAIN.faultstring(code.description),
+                _PLAIN.faultactor(""),
+                _PLAIN.detail(
+                    _E.UserServiceFault(_E.code(code.name), _E.description(code.description))
+                ),
+            )
+        )
+    )
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
 
 def code_for(error: BaseException) -> ErrorCode:
