@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from .auth.cache import VerifiedCache
 from .auth.credentials import Credentials
 from .auth.passwords import Passwords
+from .auth.throttle import LoginThrottle
 from .operations import UserOperations
 from .settings import Settings
 from .store.database import make_engine
@@ -31,5 +33,10 @@ def build_core(settings: Settings | None = None) -> Core:
     engine = make_engine(settings.database_url)
     units = UnitOfWorkFactory(engine)
     passwords = Passwords(settings.argon2)
-    operations = UserOperations(units, Credentials(passwords), settings.max_addresses)
+    throttle = LoginThrottle(units, settings.throttle)
+    cache = VerifiedCache(
+        settings.secret_key, settings.credential_cache_size, settings.credential_cache_seconds
+    )
+    credentials = Credentials(passwords, throttle, cache)
+    operations = UserOperations(units, credentials, settings.max_addresses)
     return Core(settings, engine, units, passwords, operations)

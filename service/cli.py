@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import secrets
 import sys
@@ -15,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
 
 from .auth.credentials import normalise_user
+from .auth.throttle import address_key
 from .bootstrap import Core, build_core
 from .domain.channel import DEFAULT_CHANNEL_TYPES
 from .domain.values import INT32_MAX, MAX_LENGTH
@@ -82,6 +84,14 @@ def positive_id(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= INT32_MAX:
         raise argparse.ArgumentTypeError(f"not an id: {text!r}")
     return int(text)
+
+
+def ip_address(text: str) -> str:
+    """An IPv4 or IPv6 address."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an IP address: {text!r}") from None
 
 
 def flag(text: str) -> int:
@@ -167,6 +177,25 @@ def address_verify(core: Core, args: argparse.Namespace) -> None:
             raise CommandError(f"no address {args.idaddress}")
         uow.commit()
     print(f"address {args.idaddress} updated")
+
+
+def throttle_list(core: Core, args: argparse.Namespace) -> None:
+    """List failed-login counters and blocks."""
+    with core.units.reading() as uow:
+        for record in uow.repository.all_throttle_records():
+            blocked = record.blocked_until.isoformat() if record.blocked_until else "-"
+            print(f"{record.key}\t{record.failures} failures\tblocked until {blocked}")
+
+
+def throttle_clear(core: Core, args: argparse.Namespace) -> None:
+    """Forget failed logins (and lift blocks) of an account, a source address, or all."""
+    if not (args.user or args.ip or args.all):
+        raise CommandError("say what to clear: --user EMAIL, --ip ADDRESS (or both), or --all")
+    address = address_key(args.ip)[3:] if args.ip else None
+    with core.units.writing() as uow:
+        cleared = uow.repository.clear_throttle_records(args.user, address)
+        uow.commit()
+    print(f"cleared {cleared} throttling records")
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -272,6 +301,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("idaddress", type=positive_id)
     sub.add_argument("--verified", type=flag)
     sub.add_argument("--addressverified", type=flag)
+
+    throttle = commands.add_parser("throttle", help="failed-login throttling").add_subparsers(
+        required=True
+    )
+    command(throttle, "list", throttle_list)
+    sub = command(throttle, "clear", throttle_clear)
+    sub.add_argument("--user", type=email, help="an account's e-mail")
+    sub.add_argument("--ip", type=ip_address, help="a source address (IPv6: its /64)")
+    sub.add_argument("--all", action="store_true", help="every record")
 
     for name, run in (("serve", serve), ("demo", demo)):
         sub = command(commands, name, run)

@@ -40,6 +40,11 @@ class ErrorCode(enum.Enum):
     CITY_NOT_FOUND = ("The indicated city does not exist", Side.CLIENT, True)
 
     # Ours: failures the document does not cover.
+    TOO_MANY_ATTEMPTS = (
+        "Too many failed logins from this address; try again later",
+        Side.CLIENT,
+        False,
+    )
     INCORRECT_PARAM_VALUE = (
         "A parameter has a value outside its allowed range",
         Side.CLIENT,
@@ -70,11 +75,15 @@ class ErrorCode(enum.Enum):
 
 
 class UserApiError(Exception):
-    """A failure with a code from the catalogue; every transport maps it to its own error."""
+    """A failure with a code from the catalogue; every transport maps it to its own error.
 
-    def __init__(self, code: ErrorCode) -> None:
+    ``retry_after`` (seconds) tells the client when trying again can succeed.
+    """
+
+    def __init__(self, code: ErrorCode, retry_after: int | None = None) -> None:
         super().__init__(code.name)
         self.code = code
+        self.retry_after = retry_after
 
 
 def catalogue_table() -> str:

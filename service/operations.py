@@ -8,22 +8,33 @@ parameters, then the method's own checks. Each call is one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pycountry
 
-from .auth.credentials import Credentials
+from .auth.credentials import Credentials, Login, LoginFailed
 from .domain.address import Address, parse_idaddress, parse_new_address
+from .domain.caller import Caller
 from .domain.channel import Channel, parse_channel_change
 from .domain.values import INT32_MAX, Raw
 from .errors import ErrorCode, UserApiError
-from .store.uow import UnitOfWorkFactory
+from .store.repository import AccountRecord
+from .store.uow import UnitOfWork, UnitOfWorkFactory
 
 # Codes every method can answer, in precedence order around the method's own.
-_LOGIN = (ErrorCode.MISSING_USER, ErrorCode.MISSING_PASSWORD, ErrorCode.INCORRECT_USER_PASSWORD)
+_LOGIN = (
+    ErrorCode.MISSING_USER,
+    ErrorCode.MISSING_PASSWORD,
+    ErrorCode.TOO_MANY_ATTEMPTS,
+    ErrorCode.INCORRECT_USER_PASSWORD,
+)
 _ALWAYS = (
     ErrorCode.MALFORMED_REQUEST,
+    ErrorCode.REQUEST_TOO_LARGE,
+    ErrorCode.REQUEST_TIMEOUT,
     ErrorCode.SERVICE_UNAVAILABLE,
     ErrorCode.INTERNAL_ERROR,
 )
@@ -123,14 +134,35 @@ class UserOperations:
         self._credentials = credentials
         self._max_addresses = max_addresses
 
-    def getbalance(self, user: Raw, password: Raw) -> Decimal:
+    @contextmanager
+    def _call(
+        self, caller: Caller, user: Raw, password: Raw, *, writing: bool = False
+    ) -> Iterator[tuple[UnitOfWork, AccountRecord]]:
+        """One call's transaction, opened by the credential check.
+
+        Throttling state changes in transactions of their own, after the call's
+        transaction has ended (it rolls back on every error).
+        """
+        login: Login | None = None
+        try:
+            with self._units.writing() if writing else self._units.reading() as uow:
+                login = self._credentials.authenticate(uow.repository, caller, user, password)
+                yield uow, login.account
+        except LoginFailed as failure:
+            self._credentials.throttle.failed(failure.keys)
+            raise
+        finally:
+            if login is not None and login.forget_failures:
+                self._credentials.throttle.succeeded(login.email, caller.source_ip)
+
+    def getbalance(self, caller: Caller, user: Raw, password: Raw) -> Decimal:
         """The account's balance."""
-        with self._units.reading() as uow:
-            account = self._credentials.authenticate(uow.repository, user, password)
+        with self._call(caller, user, password) as (_, account):
             return account.balance
 
     def addaddress(
         self,
+        caller: Caller,
         user: Raw,
         password: Raw,
         namelastname: Raw,
@@ -144,8 +176,7 @@ class UserOperations:
         address: Raw,
     ) -> int:
         """Add an address to the account; returns its id (``idaddress``)."""
-        with self._units.writing() as uow:
-            account = self._credentials.authenticate(uow.repository, user, password)
+        with self._call(caller, user, password, writing=True) as (uow, account):
             new = parse_new_address(
                 namelastname=namelastname,
                 iscompany=iscompany,
@@ -169,31 +200,29 @@ class UserOperations:
             uow.commit()
             return idaddress
 
-    def deleteaddress(self, user: Raw, password: Raw, idaddress: Raw) -> None:
+    def deleteaddress(self, caller: Caller, user: Raw, password: Raw, idaddress: Raw) -> None:
         """Delete one of the account's own addresses."""
-        with self._units.writing() as uow:
-            account = self._credentials.authenticate(uow.repository, user, password)
+        with self._call(caller, user, password, writing=True) as (uow, account):
             number = parse_idaddress(idaddress)
             if not uow.repository.delete_address(account.id, number):
                 raise UserApiError(ErrorCode.ADDRESS_NOT_FOUND)
             uow.commit()
 
-    def getaddresses(self, user: Raw, password: Raw) -> list[Address]:
+    def getaddresses(self, caller: Caller, user: Raw, password: Raw) -> list[Address]:
         """The account's addresses, oldest first."""
-        with self._units.reading() as uow:
-            account = self._credentials.authenticate(uow.repository, user, password)
+        with self._call(caller, user, password) as (uow, account):
             return uow.repository.addresses(account.id)
 
-    def getchannels(self, user: Raw, password: Raw) -> list[Channel]:
+    def getchannels(self, caller: Caller, user: Raw, password: Raw) -> list[Channel]:
         """The account's channels."""
-        with self._units.reading() as uow:
-            account = self._credentials.authenticate(uow.repository, user, password)
+        with self._call(caller, user, password) as (uow, account):
             return uow.repository.channels(account.id)
 
-    def modifychannel(self, user: Raw, password: Raw, channelname: Raw, active: Raw) -> None:
+    def modifychannel(
+        self, caller: Caller, user: Raw, password: Raw, channelname: Raw, active: Raw
+    ) -> None:
         """Enable (1) or disable (0) one of the account's channels."""
-        with self._units.writing() as uow:
-            account = self._credentials.authenticate(uow.repository, user, password)
+        with self._call(caller, user, password, writing=True) as (uow, account):
             change = parse_channel_change(channelname=channelname, active=active)
             if not uow.repository.set_channel_active(account.id, change.channelname, change.active):
                 raise UserApiError(ErrorCode.CHANNEL_NOT_FOUND)

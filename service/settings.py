@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,17 @@ class Argon2Parameters:
 
 
 @dataclass(frozen=True)
+class ThrottleSettings:
+    """Failed-login limits (see service/auth/throttle.py)."""
+
+    account_failures: int = 10
+    address_failures: int = 50
+    window_seconds: int = 900
+    block_seconds: int = 60
+    max_block_seconds: int = 3600
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment."""
 
@@ -58,6 +70,11 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     body_read_timeout: float = 2.0
     body_total_timeout: float = 5.0
+    throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
+    # Keys the credential cache's HMAC; random per process unless configured.
+    secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    credential_cache_size: int = 10_000
+    credential_cache_seconds: int = 300
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +97,9 @@ class Settings:
                 raise SettingsError(
                     f"USERAPI_TRUSTED_PROXIES: {network!r} is not an IP address or network"
                 ) from None
+        secret_key = env.get("USERAPI_SECRET_KEY", "")
+        if secret_key and len(secret_key) < 32:
+            raise SettingsError("USERAPI_SECRET_KEY must have at least 32 characters")
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             public_url=public_url,
@@ -95,6 +115,16 @@ class Settings:
             max_body_bytes=_int(env, "USERAPI_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
             body_read_timeout=_int(env, "USERAPI_BODY_READ_TIMEOUT", 2, 1, 60),
             body_total_timeout=_int(env, "USERAPI_BODY_TIMEOUT", 5, 1, 300),
+            throttle=ThrottleSettings(
+                account_failures=_int(env, "USERAPI_THROTTLE_ACCOUNT_FAILURES", 10, 1, 10_000),
+                address_failures=_int(env, "USERAPI_THROTTLE_ADDRESS_FAILURES", 50, 1, 100_000),
+                window_seconds=_int(env, "USERAPI_THROTTLE_WINDOW", 900, 1, 86_400),
+                block_seconds=_int(env, "USERAPI_THROTTLE_BLOCK", 60, 1, 86_400),
+                max_block_seconds=_int(env, "USERAPI_THROTTLE_MAX_BLOCK", 3600, 1, 7 * 86_400),
+            ),
+            secret_key=secret_key.encode() if secret_key else secrets.token_bytes(32),
+            credential_cache_size=_int(env, "USERAPI_CREDENTIAL_CACHE_SIZE", 10_000, 0, 10**7),
+            credential_cache_seconds=_int(env, "USERAPI_CREDENTIAL_CACHE_SECONDS", 300, 1, 86_400),
         )
 
     def is_trusted_proxy(self, address: str) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from service.bootstrap import Core, build_core
+from service.domain.caller import Caller
 from service.domain.channel import DEFAULT_CHANNEL_TYPES
 from service.settings import Settings
 from service.store import migrate
@@ -30,6 +31,14 @@ CHEAP_ARGON2 = {
     "USERAPI_ARGON2_MEMORY_KIB": "64",
     "USERAPI_ARGON2_PARALLELISM": "1",
 }
+# The suite sends many wrong passwords from one address on purpose; the throttling
+# tests run their own server with small limits.
+RELAXED_THROTTLE = {
+    "USERAPI_THROTTLE_ACCOUNT_FAILURES": "10000",
+    "USERAPI_THROTTLE_ADDRESS_FAILURES": "100000",
+}
+
+CALLER = Caller("192.0.2.10", "test")
 
 STORES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -85,7 +94,7 @@ def store(
         url = f"sqlite:///{path}"
     else:
         url, dropped = _postgres_scratch_database(os.environ["TEST_DATABASE_URL"])
-    env = {"DATABASE_URL": url, **CHEAP_ARGON2}
+    env = {"DATABASE_URL": url, **CHEAP_ARGON2, **RELAXED_THROTTLE}
     core = build_core(Settings.from_env(env))
     migrate.upgrade(core.engine, core.settings.city_population_cutoff)
     yield Store(request.param, url, env, core, itertools.count())

@@ -13,7 +13,7 @@ from ..soap.application import SoapEndpoint, build_spyne_application
 from ..soap.faults import fault_document, to_fault
 from ..soap.wsdl import build_wsdl, with_address
 from .body import BodyError, BodyLimits, read_body
-from .public_url import public_base_url
+from .client import CLIENT_ADDRESS, client_address, public_base_url
 
 SOAP_PATH = "/api/soap/"
 HEALTH_PATH = "/health"
@@ -84,7 +84,12 @@ class UserManagementApp:
             return _soap_fault(start_response, error.status, error.code)
         if not body.strip():
             return _soap_fault(start_response, _FAULT_STATUS, ErrorCode.MALFORMED_REQUEST)
-        environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+        environ = {
+            **environ,
+            "wsgi.input": io.BytesIO(body),
+            "CONTENT_LENGTH": str(len(body)),
+            CLIENT_ADDRESS: client_address(environ, self.core.settings),
+        }
         try:
             return self._soap(environ, start_response)
         except Exception as error:

@@ -1,11 +1,20 @@
-"""The credential check that opens every call, with the documented precedence."""
+"""The credential check that opens every call, with the documented precedence.
+
+MISSING_USER, MISSING_PASSWORD, then a throttling block (before the password is
+looked at), then INCORRECT_USER_PASSWORD.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ..domain.caller import Caller
 from ..domain.values import MAX_LENGTH, Raw, is_blank
 from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
+from .cache import VerifiedCache
 from .passwords import Passwords
+from .throttle import LoginThrottle, account_key, address_key
 
 
 def normalise_user(user: str) -> str:
@@ -13,17 +22,39 @@ def normalise_user(user: str) -> str:
     return user.strip().lower()
 
 
+@dataclass(frozen=True)
+class Login:
+    """A successful login: the account, and whether earlier failures are to be forgotten."""
+
+    account: AccountRecord
+    email: str
+    forget_failures: bool
+
+
+class LoginFailed(UserApiError):
+    """INCORRECT_USER_PASSWORD, with the throttling keys the failure counts under."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        super().__init__(ErrorCode.INCORRECT_USER_PASSWORD)
+        self.keys = keys
+
+
 class Credentials:
-    """Checks ``user``/``password``: MISSING_USER, MISSING_PASSWORD, INCORRECT_USER_PASSWORD."""
+    """Checks ``user``/``password`` of a call."""
 
-    def __init__(self, passwords: Passwords) -> None:
+    def __init__(self, passwords: Passwords, throttle: LoginThrottle, cache: VerifiedCache) -> None:
         self._passwords = passwords
+        self.throttle = throttle
+        self._cache = cache
 
-    def authenticate(self, repository: Repository, user: Raw, password: Raw) -> AccountRecord:
-        """The account the credentials open, or the first failing check's code.
+    def authenticate(
+        self, repository: Repository, caller: Caller, user: Raw, password: Raw
+    ) -> Login:
+        """The login the credentials open, or the first failing check's code.
 
         A blank user or password counts as not included. The password is taken
-        as sent, never trimmed. Over-long values cannot match any account.
+        as sent, never trimmed. Over-long values cannot match any account, and
+        an unknown user costs the same Argon2 verification as a known one.
         """
         if is_blank(user):
             raise UserApiError(ErrorCode.MISSING_USER)
@@ -31,10 +62,15 @@ class Credentials:
             raise UserApiError(ErrorCode.MISSING_PASSWORD)
         email = normalise_user(str(user))
         secret = str(password)
+        keys = (address_key(caller.source_ip), account_key(email, caller.source_ip))
+        forget_failures = self.throttle.check(repository, keys)
         account = None
         if len(email) <= MAX_LENGTH["user"] and len(secret) <= MAX_LENGTH["password"]:
             account = repository.account_by_email(email)
+        if account is not None and self._cache.verified(email, secret, account.password_hash):
+            return Login(account, email, forget_failures)
         stored = None if account is None else account.password_hash
-        if not self._passwords.verify(stored, secret) or account is None:
-            raise UserApiError(ErrorCode.INCORRECT_USER_PASSWORD)
-        return account
+        if account is None or not self._passwords.verify(stored, secret):
+            raise LoginFailed(keys)
+        self._cache.remember(email, secret, account.password_hash)
+        return Login(account, email, forget_failures)

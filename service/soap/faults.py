@@ -22,13 +22,25 @@ _PLAIN = ElementMaker()
 _UNKNOWN_OPERATION = ("Client.ResourceNotFound", "Client.MethodNotFound")
 
 
+def _detail(code: ErrorCode, retry_after: int | None) -> etree._Element:
+    """The typed detail: UserServiceFault with code, description and maybe retryafter."""
+    detail = _E.UserServiceFault(_E.code(code.name), _E.description(code.description))
+    if retry_after is not None:
+        detail.append(_E.retryafter(str(retry_after)))
+    return detail
+
+
 class CodedFault(Fault):
     """A fault for a catalogue code: ``Client.<CODE>``/``Server.<CODE>``, typed detail."""
 
-    def __init__(self, code: ErrorCode) -> None:
-        detail = _E.UserServiceFault(_E.code(code.name), _E.description(code.description))
-        super().__init__(faultcode=code.faultcode, faultstring=code.description, detail=detail)
+    def __init__(self, code: ErrorCode, retry_after: int | None = None) -> None:
+        super().__init__(
+            faultcode=code.faultcode,
+            faultstring=code.description,
+            detail=_detail(code, retry_after),
+        )
         self.code = code
+        self.retry_after = retry_after
 
 
 def fault_document(code: ErrorCode) -> bytes:
@@ -42,9 +54,7 @@ def fault_document(code: ErrorCode) -> bytes:
                 _PLAIN.faultcode(f"soap11env:{code.faultcode}"),
                 _PLAIN.faultstring(code.description),
                 _PLAIN.faultactor(""),
-                _PLAIN.detail(
-                    _E.UserServiceFault(_E.code(code.name), _E.description(code.description))
-                ),
+                _PLAIN.detail(_detail(code, None)),
             )
         )
     )
@@ -75,7 +85,7 @@ def to_fault(error: BaseException) -> CodedFault:
     code = code_for(error)
     if code is ErrorCode.INTERNAL_ERROR:
         log.error("internal error: %s at %s", type(error).__name__, _where(error))
-    return CodedFault(code)
+    return CodedFault(code, error.retry_after if isinstance(error, UserApiError) else None)
 
 
 def _where(error: BaseException) -> str:

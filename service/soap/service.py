@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from spyne import Fault, ServiceBase, rpc
+from spyne import ServiceBase, rpc
 
+from ..app.client import CLIENT_ADDRESS
+from ..domain.caller import Caller
 from ..operations import METHODS
 from .faults import to_fault
 from .types import AddressList, Amount, ChannelList, Int, IntParam, UserServiceFault, text_param
 
 _THROWS = [UserServiceFault]
+
+
+def _caller(ctx: Any) -> Caller:
+    """The caller as the WSGI application identified it."""
+    environ = ctx.transport.req_env
+    return Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), "soap11")
 
 
 def _documented(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,10 +42,11 @@ class UserService(ServiceBase):
         """Run the operation; every error leaves as a coded fault."""
         try:
             return super().call_wrapper(ctx, args)
-        except Fault:
-            raise
         except Exception as error:
-            raise to_fault(error) from None
+            fault = to_fault(error)
+            if fault.retry_after is not None:
+                ctx.transport.resp_headers["Retry-After"] = str(fault.retry_after)
+            raise fault from None
 
     @rpc(
         text_param("user"),
@@ -48,7 +57,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getbalance(ctx, user, password):
-        return ctx.udc.getbalance(user, password)
+        return ctx.udc.getbalance(_caller(ctx), user, password)
 
     @rpc(
         text_param("user"),
@@ -82,6 +91,7 @@ class UserService(ServiceBase):
         address,
     ):
         return ctx.udc.addaddress(
+            _caller(ctx),
             user,
             password,
             namelastname,
@@ -103,7 +113,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def deleteaddress(ctx, user, password, idaddress):
-        ctx.udc.deleteaddress(user, password, idaddress)
+        ctx.udc.deleteaddress(_caller(ctx), user, password, idaddress)
 
     @rpc(
         text_param("user"),
@@ -114,7 +124,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getaddresses(ctx, user, password):
-        return ctx.udc.getaddresses(user, password)
+        return ctx.udc.getaddresses(_caller(ctx), user, password)
 
     @rpc(
         text_param("user"),
@@ -125,7 +135,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getchannels(ctx, user, password):
-        return ctx.udc.getchannels(user, password)
+        return ctx.udc.getchannels(_caller(ctx), user, password)
 
     @rpc(
         text_param("user"),
@@ -136,4 +146,4 @@ class UserService(ServiceBase):
     )
     @_documented
     def modifychannel(ctx, user, password, channelname, active):
-        ctx.udc.modifychannel(user, password, channelname, active)
+        ctx.udc.modifychannel(_caller(ctx), user, password, channelname, active)

@@ -82,6 +82,13 @@ ChannelList = Array(
 
 
 class UserServiceFault(_Model):
-    """The typed detail of every fault: the catalogue's code and its description."""
+    """The typed detail of every fault: the catalogue's code and its description.
 
-    _type_info = [("code", Text), ("description", Text)]
+    ``retryafter``: seconds until a retry can succeed (with TOO_MANY_ATTEMPTS).
+    """
+
+    _type_info = [
+        ("code", Text),
+        ("description", Text),
+        ("retryafter", Integer32(min_occurs=0, nillable=False)),
+    ]

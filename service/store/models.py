@@ -108,3 +108,15 @@ class CatalogueState(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(255))
+
+
+class LoginThrottle(Base):
+    """Failed logins per key (a source address, or an account from an address)."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (Index("ix_login_throttle_window_start", "window_start"),)
+
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

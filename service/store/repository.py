@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..domain.address import Address, NewAddress
@@ -21,6 +24,29 @@ class AccountRecord:
     email: str
     password_hash: str
     balance: Decimal
+
+
+@dataclass(frozen=True)
+class ThrottleRecord:
+    """Failed logins counted under one key."""
+
+    key: str
+    failures: int
+    window_start: datetime
+    blocked_until: datetime | None
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands timestamps back without their zone; every stored one is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _throttle_record(row: models.LoginThrottle) -> ThrottleRecord:
+    window_start = _utc(row.window_start)
+    assert window_start is not None
+    return ThrottleRecord(row.key, row.failures, window_start, _utc(row.blocked_until))
 
 
 class Repository:
@@ -222,3 +248,82 @@ class Repository:
             .limit(limit)
         )
         return [(cityid, name) for cityid, name in rows]
+
+    # Login throttling --------------------------------------------------------
+
+    def throttle_records(self, keys: tuple[str, ...]) -> list[ThrottleRecord]:
+        """The records of ``keys`` that exist."""
+        rows = self.session.scalars(
+            select(models.LoginThrottle).where(models.LoginThrottle.key.in_(keys))
+        )
+        return [_throttle_record(row) for row in rows]
+
+    def lock_throttle_record(self, key: str, now: datetime) -> ThrottleRecord:
+        """The record of ``key``, created empty if missing, locked until the transaction ends."""
+        table = models.LoginThrottle.__table__
+        insert = (
+            postgresql_insert if self.session.bind.dialect.name == "postgresql" else (sqlite_insert)
+        )
+        self.session.execute(
+            insert(table)
+            .values(key=key, failures=0, window_start=now, blocked_until=None)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        row = self.session.scalars(
+            select(models.LoginThrottle)
+            .where(models.LoginThrottle.key == key)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        return _throttle_record(row)
+
+    def save_throttle_record(self, record: ThrottleRecord) -> None:
+        """Store a record's new counts."""
+        self.session.execute(
+            update(models.LoginThrottle)
+            .where(models.LoginThrottle.key == record.key)
+            .values(
+                failures=record.failures,
+                window_start=record.window_start,
+                blocked_until=record.blocked_until,
+            )
+        )
+
+    def delete_throttle_records(self, keys: tuple[str, ...]) -> int:
+        """Forget ``keys``; returns how many records there were."""
+        result = self.session.execute(
+            delete(models.LoginThrottle).where(models.LoginThrottle.key.in_(keys))
+        )
+        return result.rowcount
+
+    def clear_throttle_records(self, email: str | None, address: str | None) -> int:
+        """Forget failures of an account (any source), of a source, or of both together."""
+        t = models.LoginThrottle
+        if email and address:
+            condition = t.key == f"user:{email}|{address}"
+        elif email:
+            condition = t.key.startswith(f"user:{email}|", autoescape=True)
+        elif address:
+            condition = or_(
+                t.key == f"ip:{address}", t.key.endswith(f"|{address}", autoescape=True)
+            )
+        else:
+            condition = t.key.is_not(None)
+        return self.session.execute(delete(t).where(condition)).rowcount
+
+    def purge_throttle_records(self, window_before: datetime, now: datetime) -> int:
+        """Delete records whose window ended before ``window_before`` and that block nobody."""
+        t = models.LoginThrottle
+        result = self.session.execute(
+            delete(t).where(
+                t.window_start < window_before,
+                or_(t.blocked_until.is_(None), t.blocked_until < now),
+            )
+        )
+        return result.rowcount
+
+    def all_throttle_records(self) -> list[ThrottleRecord]:
+        """Every record, most recently blocked first (operator view)."""
+        t = models.LoginThrottle
+        rows = self.session.scalars(select(t).order_by(t.blocked_until.desc().nulls_last(), t.key))
+        return [_throttle_record(row) for row in rows]

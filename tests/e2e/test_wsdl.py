@@ -36,7 +36,7 @@ def test_served_wsdl_is_the_committed_contract(server: RunningServer) -> None:
     )
     assert normalised == COMMITTED.read_bytes(), (
         "The served WSDL differs from wsdl/UserService.wsdl. If the change is intended, "
-        "regenerate it: python -m service wsdl --output wsdl/UserService.wsdl"
+        "regenerate it: ./dev contract"
     )
     assert fetch(server) == served
 

@@ -37,8 +37,7 @@ def test_faultcodes_name_the_side() -> None:
 
 def test_readme_carries_the_current_table() -> None:
     assert catalogue_table() in README.read_text(encoding="utf-8"), (
-        "README.md's error table is stale: paste python -c "
-        "'from service.errors import catalogue_table; print(catalogue_table())'"
+        "README.md's error table is stale: ./dev contract regenerates it"
     )
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import Store
+from tests.conftest import CALLER, Store
 
 
 @pytest.mark.parametrize(
@@ -14,5 +14,5 @@ from tests.conftest import Store
 )
 def test_balance_round_trips_exactly(store: Store, amount: str) -> None:
     user, password = store.account(amount)
-    balance = store.core.operations.getbalance(user, password)
+    balance = store.core.operations.getbalance(CALLER, user, password)
     assert str(balance) == amount and balance == Decimal(amount)

@@ -1,7 +1,8 @@
-"""The base URL a client used, for the WSDL's soap:address."""
+"""Who the client is and which URL it used, with trusted proxies taken into account."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -10,6 +11,35 @@ from ..settings import Settings
 # What a Host header may look like: a name or IPv4/IPv6 literal and a port. Anything
 # else never reaches the WSDL (it would be an injection into the document).
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
+
+
+# Where the service keeps the client's address for the adapters.
+CLIENT_ADDRESS = "usermanagement.client_address"
+
+
+def client_address(environ: dict[str, Any], settings: Settings) -> str:
+    """The client's IP: the peer, or from X-Forwarded-For when the peer is a trusted proxy.
+
+    X-Forwarded-For is read right to left, skipping trusted proxies: the first
+    address no trusted proxy vouches for is the client. Anything to its left
+    was written by the client and is ignored.
+    """
+    peer = environ.get("REMOTE_ADDR", "") or "unknown"
+    if not settings.trusted_proxies or not settings.is_trusted_proxy(peer):
+        return peer
+    hops = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not settings.is_trusted_proxy(hop):
+            return hop if _is_ip(hop) else peer
+    return peer
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def public_base_url(environ: dict[str, Any], settings: Settings) -> str:

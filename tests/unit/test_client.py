@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.app.public_url import public_base_url
+from service.app.client import client_address, public_base_url
 from service.settings import Settings, SettingsError
 
 BASE = {"wsgi.url_scheme": "http", "SERVER_NAME": "localhost", "SERVER_PORT": "8000"}
@@ -55,3 +55,18 @@ def test_configured_public_url_wins() -> None:
 def test_bad_settings_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_client_address_is_the_peer_unless_a_trusted_proxy_forwarded() -> None:
+    settings = Settings.from_env({"USERAPI_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.2"})
+    direct = {"REMOTE_ADDR": "198.51.100.7", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}
+    assert client_address(direct, settings) == "198.51.100.7"
+    # Right to left: the client's own claim (leftmost) is ignored; proxies are skipped.
+    proxied = {
+        "REMOTE_ADDR": "10.0.0.1",
+        "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9, 10.0.0.2",
+    }
+    assert client_address(proxied, settings) == "203.0.113.9"
+    garbage = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "not-an-ip"}
+    assert client_address(garbage, settings) == "10.0.0.1"
+    assert client_address({"REMOTE_ADDR": "10.0.0.1"}, Settings()) == "10.0.0.1"

@@ -1,0 +1,101 @@
+"""Throttling failed logins, in the database so every worker and host shares it.
+
+Two keys count failures: the source address (credential stuffing across many
+accounts) and an account from one address (guessing one password). There is
+deliberately no key for an account alone: an attacker could then lock any
+customer out. Past the limit a key is blocked for a time that doubles with
+every further failure; a blocked caller is refused before its password is
+checked, so it learns nothing about whether the password was right.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from ..errors import ErrorCode, UserApiError
+from ..settings import ThrottleSettings
+from ..store.repository import Repository, ThrottleRecord
+from ..store.uow import UnitOfWorkFactory
+
+
+def address_key(source_ip: str) -> str:
+    """The key of a source: the address, or its /64 for IPv6 (one host's usual share)."""
+    try:
+        address = ipaddress.ip_address(source_ip)
+    except ValueError:
+        return f"ip:{source_ip[:100]}"
+    if address.version == 6:
+        return f"ip:{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    return f"ip:{address}"
+
+
+def account_key(email: str, source_ip: str) -> str:
+    """The key of one account tried from one source."""
+    return f"user:{email}|{address_key(source_ip)[3:]}"
+
+
+def now_utc() -> datetime:
+    """The current time, in UTC."""
+    return datetime.now(UTC)
+
+
+class LoginThrottle:
+    """Refuses blocked callers and counts failures."""
+
+    def __init__(self, units: UnitOfWorkFactory, policy: ThrottleSettings) -> None:
+        self._units = units
+        self.policy = policy
+
+    def _limit(self, key: str) -> int:
+        if key.startswith("ip:"):
+            return self.policy.address_failures
+        return self.policy.account_failures
+
+    def check(self, repository: Repository, keys: tuple[str, ...]) -> bool:
+        """TOO_MANY_ATTEMPTS if a key is blocked; True when some key has failures to forget."""
+        now = now_utc()
+        pending = False
+        for record in repository.throttle_records(keys):
+            if record.blocked_until is not None and record.blocked_until > now:
+                wait = math.ceil((record.blocked_until - now).total_seconds())
+                raise UserApiError(ErrorCode.TOO_MANY_ATTEMPTS, retry_after=max(wait, 1))
+            pending = pending or (record.key.startswith("user:") and record.failures > 0)
+        return pending
+
+    def failed(self, keys: tuple[str, ...]) -> None:
+        """Count one failed login under each key (its own transaction)."""
+        now = now_utc()
+        window = timedelta(seconds=self.policy.window_seconds)
+        with self._units.writing() as uow:
+            for key in keys:
+                record = uow.repository.lock_throttle_record(key, now)
+                uow.repository.save_throttle_record(self._after_failure(record, now, window))
+            # Forgotten windows are removed as failures come in: no job to schedule.
+            uow.repository.purge_throttle_records(now - 2 * window, now)
+            uow.commit()
+
+    def _after_failure(
+        self, record: ThrottleRecord, now: datetime, window: timedelta
+    ) -> ThrottleRecord:
+        if record.window_start + window < now and (
+            record.blocked_until is None or record.blocked_until < now
+        ):
+            record = replace(record, failures=0, window_start=now)
+        failures = record.failures + 1
+        over = failures - self._limit(record.key)
+        blocked_until = record.blocked_until
+        if over > 0:
+            seconds = min(
+                self.policy.block_seconds * 2 ** min(over - 1, 20), self.policy.max_block_seconds
+            )
+            blocked_until = now + timedelta(seconds=seconds)
+        return replace(record, failures=failures, blocked_until=blocked_until)
+
+    def succeeded(self, email: str, source_ip: str) -> None:
+        """Forget the account's failures from this source (its own transaction)."""
+        with self._units.writing() as uow:
+            uow.repository.delete_throttle_records((account_key(email, source_ip),))
+            uow.commit()
