@@ -10,8 +10,11 @@ import gc
 import os
 from typing import Any
 
+from gunicorn import util
 from gunicorn.app.base import Application
+from gunicorn.workers import sync
 
+from . import logs
 from .settings import Settings
 
 
@@ -22,7 +25,7 @@ def default_options(settings: Settings) -> dict[str, Any]:
         # Sync workers: Spyne's request path is CPU-bound; two per two cores, the
         # proxy in front buffers slow clients.
         "workers": 2,
-        "worker_class": "sync",
+        "worker_class": "service.server.SyncWorker",
         "timeout": 30,
         "graceful_timeout": 10,
         "keepalive": 2,
@@ -49,9 +52,27 @@ def default_options(settings: Settings) -> dict[str, Any]:
 
 
 def when_ready(server: Any) -> None:
-    """Once the app is loaded in the master: freeze start-up objects out of the GC's sight."""
+    """Once the app is loaded in the master: clean logs, and start-up objects out of the GC."""
+    logs.install("gunicorn.error", "service")
     gc.collect()
     gc.freeze()
+
+
+class SyncWorker(sync.SyncWorker):
+    """gunicorn's sync worker with a deadline on the request head.
+
+    The stock worker waits for a request head as long as the client likes (until
+    the master kills it at the worker timeout): two slow clients would stall two
+    workers. The body has its own deadlines (service/app/body.py).
+    """
+
+    def accept(self, listener: Any) -> None:
+        """Accept a connection whose reads time out."""
+        client, address = listener.accept()
+        core = getattr(self.wsgi, "core", None)
+        client.settimeout(core.settings.request_timeout if core else 4.0)
+        util.close_on_exec(client)
+        self.handle(listener, client, address)
 
 
 def post_fork(server: Any, worker: Any) -> None:

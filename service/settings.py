@@ -68,8 +68,9 @@ class Settings:
     argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
     log_level: str = "INFO"
     max_body_bytes: int = 64 * 1024
-    body_read_timeout: float = 2.0
-    body_total_timeout: float = 5.0
+    # Seconds for each read of a request, and for its head and its body each.
+    read_timeout: float = 2.0
+    request_timeout: float = 4.0
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     # Keys the credential cache's HMAC; random per process unless configured.
     secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
@@ -113,8 +114,8 @@ class Settings:
             ),
             log_level=log_level,
             max_body_bytes=_int(env, "USERAPI_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
-            body_read_timeout=_int(env, "USERAPI_BODY_READ_TIMEOUT", 2, 1, 60),
-            body_total_timeout=_int(env, "USERAPI_BODY_TIMEOUT", 5, 1, 300),
+            read_timeout=_int(env, "USERAPI_READ_TIMEOUT", 2, 1, 60),
+            request_timeout=_int(env, "USERAPI_REQUEST_TIMEOUT", 4, 1, 300),
             throttle=ThrottleSettings(
                 account_failures=_int(env, "USERAPI_THROTTLE_ACCOUNT_FAILURES", 10, 1, 10_000),
                 address_failures=_int(env, "USERAPI_THROTTLE_ADDRESS_FAILURES", 50, 1, 100_000),

@@ -28,7 +28,7 @@ class BodyLimits:
 
     max_bytes: int = 64 * 1024
     read_timeout: float = 2.0
-    total_timeout: float = 5.0
+    total_timeout: float = 4.0
 
 
 class BodyError(Exception):
@@ -85,6 +85,7 @@ def read_body(environ: dict[str, Any], limits: BodyLimits) -> bytes:
     sock = environ.get("gunicorn.socket")
     chunks: list[bytes] = []
     received = 0
+    previous_timeout = None if sock is None else sock.gettimeout()
     try:
         if sock is not None:
             sock.settimeout(limits.read_timeout)
@@ -106,7 +107,7 @@ def read_body(environ: dict[str, Any], limits: BodyLimits) -> bytes:
     finally:
         if sock is not None:
             with suppress(OSError):
-                sock.settimeout(None)
+                sock.settimeout(previous_timeout)
     if length is not None and received < length:
         # The client closed the connection before sending what it announced.
         raise BodyError("400 Bad Request", ErrorCode.MALFORMED_REQUEST)

@@ -69,7 +69,7 @@ class UserManagementApp:
         self._soap = SoapEndpoint(application)
         settings = core.settings
         self._limits = BodyLimits(
-            settings.max_body_bytes, settings.body_read_timeout, settings.body_total_timeout
+            settings.max_body_bytes, settings.read_timeout, settings.request_timeout
         )
 
     def wsdl_for(self, environ: Environ) -> bytes:

@@ -9,6 +9,7 @@ from lxml.builder import ElementMaker
 from spyne import Fault
 
 from ..errors import ErrorCode, UserApiError
+from ..logs import where
 from .types import NAMESPACE
 
 log = logging.getLogger("service.soap")
@@ -84,17 +85,5 @@ def to_fault(error: BaseException) -> CodedFault:
         return error
     code = code_for(error)
     if code is ErrorCode.INTERNAL_ERROR:
-        log.error("internal error: %s at %s", type(error).__name__, _where(error))
+        log.error("internal error: %s at %s", type(error).__name__, where(error))
     return CodedFault(code, error.retry_after if isinstance(error, UserApiError) else None)
-
-
-def _where(error: BaseException) -> str:
-    """The deepest line of our own code the error passed through, as ``module:line``."""
-    where = "unknown"
-    tb = error.__traceback__
-    while tb is not None:
-        module = str(tb.tb_frame.f_globals.get("__name__", ""))
-        if module.split(".", 1)[0] == "service" or where == "unknown":
-            where = f"{module}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return where

@@ -321,6 +321,17 @@ def test_trickling_client_meets_the_total_deadline(
     still_serves(server, account)
 
 
+def test_slow_request_head_is_cut_off(server: RunningServer, account: tuple[str, str]) -> None:
+    host, port = urlsplit(server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=15) as slow:
+        slow.sendall(b"POST /api/soap/ HTTP/1.1\r\nHost: localhost\r\n")
+        # Two workers: while this one waits for the rest of the head, the other serves.
+        still_serves(server, account)
+        assert read_all(slow) == b""  # closed by the server, well before the test's 15 s
+    still_serves(server, account)
+    assert "Traceback" not in server.log_text()
+
+
 def test_bad_content_length_is_a_client_error(
     server: RunningServer, account: tuple[str, str]
 ) -> None:
