@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from .auth.cache import VerifiedCache
-from .auth.credentials import Credentials
+from .auth.credentials import Authenticator
 from .auth.passwords import Passwords
 from .auth.throttle import LoginThrottle
 from .operations import UserOperations
@@ -37,6 +37,6 @@ def build_core(settings: Settings | None = None) -> Core:
     cache = VerifiedCache(
         settings.secret_key, settings.credential_cache_size, settings.credential_cache_seconds
     )
-    credentials = Credentials(passwords, throttle, cache)
-    operations = UserOperations(units, credentials, settings.max_addresses)
+    authenticator = Authenticator(passwords, throttle, cache)
+    operations = UserOperations(units, authenticator, settings.max_addresses)
     return Core(settings, engine, units, passwords, operations)

@@ -15,10 +15,11 @@ from decimal import Decimal
 
 import pycountry
 
-from .auth.credentials import Credentials, Login, LoginFailed
+from .auth.credentials import Authenticated, Authenticator, LoginFailed
 from .domain.address import Address, parse_idaddress, parse_new_address
 from .domain.caller import Caller
 from .domain.channel import Channel, parse_channel_change
+from .domain.credentials import PasswordCredentials
 from .domain.values import INT32_MAX, Raw
 from .errors import ErrorCode, UserApiError
 from .store.repository import AccountRecord
@@ -128,43 +129,42 @@ class UserOperations:
     """Class ``user``: balance, addresses and channels of the calling account."""
 
     def __init__(
-        self, units: UnitOfWorkFactory, credentials: Credentials, max_addresses: int
+        self, units: UnitOfWorkFactory, authenticator: Authenticator, max_addresses: int
     ) -> None:
         self._units = units
-        self._credentials = credentials
+        self._authenticator = authenticator
         self._max_addresses = max_addresses
 
     @contextmanager
     def _call(
-        self, caller: Caller, user: Raw, password: Raw, *, writing: bool = False
+        self, caller: Caller, credentials: PasswordCredentials, *, writing: bool = False
     ) -> Iterator[tuple[UnitOfWork, AccountRecord]]:
         """One call's transaction, opened by the credential check.
 
         Throttling state changes in transactions of their own, after the call's
         transaction has ended (it rolls back on every error).
         """
-        login: Login | None = None
+        login: Authenticated | None = None
         try:
             with self._units.writing() if writing else self._units.reading() as uow:
-                login = self._credentials.authenticate(uow.repository, caller, user, password)
+                login = self._authenticator.authenticate(uow.repository, caller, credentials)
                 yield uow, login.account
         except LoginFailed as failure:
-            self._credentials.throttle.failed(failure.keys)
+            self._authenticator.throttle.failed(failure.keys)
             raise
         finally:
             if login is not None and login.forget_failures:
-                self._credentials.throttle.succeeded(login.email, caller.source_ip)
+                self._authenticator.throttle.succeeded(login.email, caller.source_ip)
 
-    def getbalance(self, caller: Caller, user: Raw, password: Raw) -> Decimal:
+    def getbalance(self, caller: Caller, credentials: PasswordCredentials) -> Decimal:
         """The account's balance."""
-        with self._call(caller, user, password) as (_, account):
+        with self._call(caller, credentials) as (_, account):
             return account.balance
 
     def addaddress(
         self,
         caller: Caller,
-        user: Raw,
-        password: Raw,
+        credentials: PasswordCredentials,
         namelastname: Raw,
         iscompany: Raw,
         companyname: Raw,
@@ -176,7 +176,7 @@ class UserOperations:
         address: Raw,
     ) -> int:
         """Add an address to the account; returns its id (``idaddress``)."""
-        with self._call(caller, user, password, writing=True) as (uow, account):
+        with self._call(caller, credentials, writing=True) as (uow, account):
             new = parse_new_address(
                 namelastname=namelastname,
                 iscompany=iscompany,
@@ -200,29 +200,31 @@ class UserOperations:
             uow.commit()
             return idaddress
 
-    def deleteaddress(self, caller: Caller, user: Raw, password: Raw, idaddress: Raw) -> None:
+    def deleteaddress(
+        self, caller: Caller, credentials: PasswordCredentials, idaddress: Raw
+    ) -> None:
         """Delete one of the account's own addresses."""
-        with self._call(caller, user, password, writing=True) as (uow, account):
+        with self._call(caller, credentials, writing=True) as (uow, account):
             number = parse_idaddress(idaddress)
             if not uow.repository.delete_address(account.id, number):
                 raise UserApiError(ErrorCode.ADDRESS_NOT_FOUND)
             uow.commit()
 
-    def getaddresses(self, caller: Caller, user: Raw, password: Raw) -> list[Address]:
+    def getaddresses(self, caller: Caller, credentials: PasswordCredentials) -> list[Address]:
         """The account's addresses, oldest first."""
-        with self._call(caller, user, password) as (uow, account):
+        with self._call(caller, credentials) as (uow, account):
             return uow.repository.addresses(account.id)
 
-    def getchannels(self, caller: Caller, user: Raw, password: Raw) -> list[Channel]:
+    def getchannels(self, caller: Caller, credentials: PasswordCredentials) -> list[Channel]:
         """The account's channels."""
-        with self._call(caller, user, password) as (uow, account):
+        with self._call(caller, credentials) as (uow, account):
             return uow.repository.channels(account.id)
 
     def modifychannel(
-        self, caller: Caller, user: Raw, password: Raw, channelname: Raw, active: Raw
+        self, caller: Caller, credentials: PasswordCredentials, channelname: Raw, active: Raw
     ) -> None:
         """Enable (1) or disable (0) one of the account's channels."""
-        with self._call(caller, user, password, writing=True) as (uow, account):
+        with self._call(caller, credentials, writing=True) as (uow, account):
             change = parse_channel_change(channelname=channelname, active=active)
             if not uow.repository.set_channel_active(account.id, change.channelname, change.active):
                 raise UserApiError(ErrorCode.CHANNEL_NOT_FOUND)

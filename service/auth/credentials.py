@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.caller import Caller
-from ..domain.values import MAX_LENGTH, Raw, is_blank
+from ..domain.credentials import PasswordCredentials
+from ..domain.values import MAX_LENGTH, is_blank
 from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
 from .cache import VerifiedCache
@@ -23,7 +24,7 @@ def normalise_user(user: str) -> str:
 
 
 @dataclass(frozen=True)
-class Login:
+class Authenticated:
     """A successful login: the account, and whether earlier failures are to be forgotten."""
 
     account: AccountRecord
@@ -39,8 +40,8 @@ class LoginFailed(UserApiError):
         self.keys = keys
 
 
-class Credentials:
-    """Checks ``user``/``password`` of a call."""
+class Authenticator:
+    """Checks the credentials of a call."""
 
     def __init__(self, passwords: Passwords, throttle: LoginThrottle, cache: VerifiedCache) -> None:
         self._passwords = passwords
@@ -48,14 +49,15 @@ class Credentials:
         self._cache = cache
 
     def authenticate(
-        self, repository: Repository, caller: Caller, user: Raw, password: Raw
-    ) -> Login:
+        self, repository: Repository, caller: Caller, credentials: PasswordCredentials
+    ) -> Authenticated:
         """The login the credentials open, or the first failing check's code.
 
         A blank user or password counts as not included. The password is taken
         as sent, never trimmed. Over-long values cannot match any account, and
         an unknown user costs the same Argon2 verification as a known one.
         """
+        user, password = credentials.user, credentials.password
         if is_blank(user):
             raise UserApiError(ErrorCode.MISSING_USER)
         if is_blank(password):
@@ -68,9 +70,9 @@ class Credentials:
         if len(email) <= MAX_LENGTH["user"] and len(secret) <= MAX_LENGTH["password"]:
             account = repository.account_by_email(email)
         if account is not None and self._cache.verified(email, secret, account.password_hash):
-            return Login(account, email, forget_failures)
+            return Authenticated(account, email, forget_failures)
         stored = None if account is None else account.password_hash
         if account is None or not self._passwords.verify(stored, secret):
             raise LoginFailed(keys)
         self._cache.remember(email, secret, account.password_hash)
-        return Login(account, email, forget_failures)
+        return Authenticated(account, email, forget_failures)

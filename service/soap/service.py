@@ -9,6 +9,7 @@ from spyne import ServiceBase, rpc
 
 from ..app.client import CLIENT_ADDRESS
 from ..domain.caller import Caller
+from ..domain.credentials import PasswordCredentials
 from ..operations import METHODS
 from .faults import to_fault
 from .types import AddressList, Amount, ChannelList, Int, IntParam, UserServiceFault, text_param
@@ -20,6 +21,11 @@ def _caller(ctx: Any) -> Caller:
     """The caller as the WSGI application identified it."""
     environ = ctx.transport.req_env
     return Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), "soap11")
+
+
+def _credentials(user: Any, password: Any) -> PasswordCredentials:
+    """The call's credentials from its ``user`` and ``password`` elements."""
+    return PasswordCredentials(user, password)
 
 
 def _documented(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,7 +63,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getbalance(ctx, user, password):
-        return ctx.udc.getbalance(_caller(ctx), user, password)
+        return ctx.udc.getbalance(_caller(ctx), _credentials(user, password))
 
     @rpc(
         text_param("user"),
@@ -92,8 +98,7 @@ class UserService(ServiceBase):
     ):
         return ctx.udc.addaddress(
             _caller(ctx),
-            user,
-            password,
+            _credentials(user, password),
             namelastname,
             iscompany,
             companyname,
@@ -113,7 +118,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def deleteaddress(ctx, user, password, idaddress):
-        ctx.udc.deleteaddress(_caller(ctx), user, password, idaddress)
+        ctx.udc.deleteaddress(_caller(ctx), _credentials(user, password), idaddress)
 
     @rpc(
         text_param("user"),
@@ -124,7 +129,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getaddresses(ctx, user, password):
-        return ctx.udc.getaddresses(_caller(ctx), user, password)
+        return ctx.udc.getaddresses(_caller(ctx), _credentials(user, password))
 
     @rpc(
         text_param("user"),
@@ -135,7 +140,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getchannels(ctx, user, password):
-        return ctx.udc.getchannels(_caller(ctx), user, password)
+        return ctx.udc.getchannels(_caller(ctx), _credentials(user, password))
 
     @rpc(
         text_param("user"),
@@ -146,4 +151,4 @@ class UserService(ServiceBase):
     )
     @_documented
     def modifychannel(ctx, user, password, channelname, active):
-        ctx.udc.modifychannel(_caller(ctx), user, password, channelname, active)
+        ctx.udc.modifychannel(_caller(ctx), _credentials(user, password), channelname, active)

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from service.domain.credentials import PasswordCredentials
 from tests.conftest import CALLER, Store
 
 
@@ -35,10 +36,13 @@ def test_account_create_and_set_balance(store: Store) -> None:
     created = run(store, "account", "create", email, "--password", "s3cret-pw", "--balance", "12.3")
     assert created.returncode == 0, created.stderr
     operations = store.core.operations
-    assert str(operations.getbalance(CALLER, email, "s3cret-pw")) == "12.30"
+    assert str(operations.getbalance(CALLER, PasswordCredentials(email, "s3cret-pw"))) == "12.30"
     assert run(store, "account", "set-balance", email.upper(), "99.99").returncode == 0
-    assert str(operations.getbalance(CALLER, email, "s3cret-pw")) == "99.99"
-    assert [c.channelname for c in operations.getchannels(CALLER, email, "s3cret-pw")] == [
+    assert str(operations.getbalance(CALLER, PasswordCredentials(email, "s3cret-pw"))) == "99.99"
+    assert [
+        c.channelname
+        for c in operations.getchannels(CALLER, PasswordCredentials(email, "s3cret-pw"))
+    ] == [
         "sms",
         "email",
         "voice",
@@ -93,9 +97,19 @@ def test_operator_adds_a_town_and_addresses_use_it(store: Store) -> None:
     assert f"{town}\tVillanueva de Prueba" in found.stdout
     user, password = store.account()
     idaddress = store.core.operations.addaddress(
-        CALLER, user, password, "A B", 0, None, "X1", "ES", town, "Villanueva", "1", "Calle 1"
+        CALLER,
+        PasswordCredentials(user, password),
+        "A B",
+        0,
+        None,
+        "X1",
+        "ES",
+        town,
+        "Villanueva",
+        "1",
+        "Calle 1",
     )
     verified = run(store, "address", "verify", str(idaddress), "--addressverified", "1")
     assert verified.returncode == 0, verified.stderr
-    [address] = store.core.operations.getaddresses(CALLER, user, password)
+    [address] = store.core.operations.getaddresses(CALLER, PasswordCredentials(user, password))
     assert (address.verified, address.addressverified) == (0, 1)

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from service.auth.cache import VerifiedCache
-from service.auth.credentials import Credentials
+from service.auth.credentials import Authenticator
 from service.auth.passwords import Passwords
 from service.auth.throttle import LoginThrottle, account_key, address_key, now_utc
 from service.domain.caller import Caller
+from service.domain.credentials import PasswordCredentials
 from service.errors import ErrorCode, UserApiError
 from service.settings import Argon2Parameters, ThrottleSettings
 from tests.conftest import Store
@@ -85,13 +86,14 @@ class CountingPasswords(Passwords):
 def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
     passwords = CountingPasswords()
     throttle = LoginThrottle(store.core.units, ThrottleSettings())
-    credentials = Credentials(passwords, throttle, VerifiedCache(b"k" * 32))
+    authenticator = Authenticator(passwords, throttle, VerifiedCache(b"k" * 32))
     user, password = store.account()
     caller = Caller("192.0.2.44")
 
     def login(secret: str) -> int:
         with store.core.units.reading() as uow:
-            return credentials.authenticate(uow.repository, caller, user, secret).account.id
+            login = PasswordCredentials(user, secret)
+            return authenticator.authenticate(uow.repository, caller, login).account.id
 
     first = login(password)
     login(password)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from service.domain.credentials import PasswordCredentials
 from tests.conftest import CALLER, Store
 
 
@@ -14,5 +15,5 @@ from tests.conftest import CALLER, Store
 )
 def test_balance_round_trips_exactly(store: Store, amount: str) -> None:
     user, password = store.account(amount)
-    balance = store.core.operations.getbalance(CALLER, user, password)
+    balance = store.core.operations.getbalance(CALLER, PasswordCredentials(user, password))
     assert str(balance) == amount and balance == Decimal(amount)

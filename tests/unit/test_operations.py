@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from service.domain.credentials import PasswordCredentials
 from service.errors import ErrorCode, UserApiError
 from service.operations import UserOperations
 from tests.conftest import CALLER, Store
@@ -43,12 +44,14 @@ def ops(store: Store) -> UserOperations:
 
 def test_getbalance_returns_the_exact_decimal(store: Store, ops: UserOperations) -> None:
     user, password = store.account("125.50")
-    assert ops.getbalance(CALLER, user, password) == Decimal("125.50")
+    assert ops.getbalance(CALLER, PasswordCredentials(user, password)) == Decimal("125.50")
 
 
 def test_user_is_matched_trimmed_and_without_case(store: Store, ops: UserOperations) -> None:
     user, password = store.account("1.00")
-    assert ops.getbalance(CALLER, f"  {user.upper()} ", password) == Decimal("1.00")
+    assert ops.getbalance(CALLER, PasswordCredentials(f"  {user.upper()} ", password)) == Decimal(
+        "1.00"
+    )
 
 
 @pytest.mark.parametrize(
@@ -64,20 +67,23 @@ def test_user_is_matched_trimmed_and_without_case(store: Store, ops: UserOperati
     ],
 )
 def test_login_codes(ops: UserOperations, user: Any, password: Any, code: ErrorCode) -> None:
-    assert code_of(ops.getbalance, CALLER, user, password) is code
+    assert code_of(ops.getbalance, CALLER, PasswordCredentials(user, password)) is code
 
 
 def test_password_is_not_trimmed(store: Store, ops: UserOperations) -> None:
     user, password = store.account()
     assert (
-        code_of(ops.getbalance, CALLER, user, f" {password} ") is ErrorCode.INCORRECT_USER_PASSWORD
+        code_of(ops.getbalance, CALLER, PasswordCredentials(user, f" {password} "))
+        is ErrorCode.INCORRECT_USER_PASSWORD
     )
 
 
 def test_credentials_come_before_parameters(ops: UserOperations) -> None:
     # Every parameter is wrong, but the password is checked first.
     params = valid_address(countrycode="", cityid="x", iscompany=7, namelastname=None)
-    code = code_of(ops.addaddress, CALLER, "nobody@example.com", "bad", **params)
+    code = code_of(
+        ops.addaddress, CALLER, PasswordCredentials("nobody@example.com", "bad"), **params
+    )
     assert code is ErrorCode.INCORRECT_USER_PASSWORD
 
 
@@ -85,8 +91,8 @@ def test_addaddress_round_trip_keeps_text_unchanged(store: Store, ops: UserOpera
     user, password = store.account()
     name = "Zoë Ñúñez 東京"
     params = valid_address(namelastname=name, countrycode="JP", cityid=TOKYO, cityname="東京")
-    idaddress = ops.addaddress(CALLER, user, password, **params)
-    [stored] = ops.getaddresses(CALLER, user, password)
+    idaddress = ops.addaddress(CALLER, PasswordCredentials(user, password), **params)
+    [stored] = ops.getaddresses(CALLER, PasswordCredentials(user, password))
     assert stored.id == idaddress
     assert (stored.namelastname, stored.cityname, stored.countrycode) == (name, "東京", "JP")
     assert (stored.verified, stored.addressverified) == (0, 0)
@@ -94,15 +100,21 @@ def test_addaddress_round_trip_keeps_text_unchanged(store: Store, ops: UserOpera
 
 def test_addaddress_accepts_digits_as_text(store: Store, ops: UserOperations) -> None:
     user, password = store.account()
-    ops.addaddress(CALLER, user, password, **valid_address(iscompany="0", cityid=str(MADRID)))
-    [stored] = ops.getaddresses(CALLER, user, password)
+    ops.addaddress(
+        CALLER,
+        PasswordCredentials(user, password),
+        **valid_address(iscompany="0", cityid=str(MADRID)),
+    )
+    [stored] = ops.getaddresses(CALLER, PasswordCredentials(user, password))
     assert (stored.iscompany, stored.cityid, stored.companyname) == (0, MADRID, "Acme SL")
 
 
 def test_companyname_is_optional(store: Store, ops: UserOperations) -> None:
     user, password = store.account()
-    ops.addaddress(CALLER, user, password, **valid_address(iscompany=0, companyname=None))
-    assert ops.getaddresses(CALLER, user, password)[0].companyname == ""
+    ops.addaddress(
+        CALLER, PasswordCredentials(user, password), **valid_address(iscompany=0, companyname=None)
+    )
+    assert ops.getaddresses(CALLER, PasswordCredentials(user, password))[0].companyname == ""
 
 
 @pytest.mark.parametrize(
@@ -146,8 +158,13 @@ def test_addaddress_codes(
     store: Store, ops: UserOperations, changes: dict[str, Any], code: ErrorCode
 ) -> None:
     user, password = store.account()
-    assert code_of(ops.addaddress, CALLER, user, password, **valid_address(**changes)) is code
-    assert ops.getaddresses(CALLER, user, password) == []
+    assert (
+        code_of(
+            ops.addaddress, CALLER, PasswordCredentials(user, password), **valid_address(**changes)
+        )
+        is code
+    )
+    assert ops.getaddresses(CALLER, PasswordCredentials(user, password)) == []
 
 
 def test_address_limit(store: Store) -> None:
@@ -157,26 +174,32 @@ def test_address_limit(store: Store) -> None:
     core = build_core(Settings.from_env({**store.env, "USERAPI_MAX_ADDRESSES": "2"}))
     user, password = store.account()
     for _ in range(2):
-        core.operations.addaddress(CALLER, user, password, **valid_address())
-    code = code_of(core.operations.addaddress, CALLER, user, password, **valid_address())
+        core.operations.addaddress(CALLER, PasswordCredentials(user, password), **valid_address())
+    code = code_of(
+        core.operations.addaddress, CALLER, PasswordCredentials(user, password), **valid_address()
+    )
     assert code is ErrorCode.TOO_MANY_ADDRESSES
-    assert len(core.operations.getaddresses(CALLER, user, password)) == 2
+    assert len(core.operations.getaddresses(CALLER, PasswordCredentials(user, password))) == 2
     core.engine.dispose()
 
 
 def test_deleteaddress_only_touches_own_addresses(store: Store, ops: UserOperations) -> None:
     owner, owner_password = store.account()
     other, other_password = store.account()
-    idaddress = ops.addaddress(CALLER, owner, owner_password, **valid_address())
-    assert code_of(ops.deleteaddress, CALLER, other, other_password, idaddress) is (
-        ErrorCode.ADDRESS_NOT_FOUND
+    idaddress = ops.addaddress(
+        CALLER, PasswordCredentials(owner, owner_password), **valid_address()
     )
-    assert [a.id for a in ops.getaddresses(CALLER, owner, owner_password)] == [idaddress]
-    ops.deleteaddress(CALLER, owner, owner_password, str(idaddress))
-    assert ops.getaddresses(CALLER, owner, owner_password) == []
-    assert code_of(ops.deleteaddress, CALLER, owner, owner_password, idaddress) is (
-        ErrorCode.ADDRESS_NOT_FOUND
-    )
+    assert code_of(
+        ops.deleteaddress, CALLER, PasswordCredentials(other, other_password), idaddress
+    ) is (ErrorCode.ADDRESS_NOT_FOUND)
+    assert [a.id for a in ops.getaddresses(CALLER, PasswordCredentials(owner, owner_password))] == [
+        idaddress
+    ]
+    ops.deleteaddress(CALLER, PasswordCredentials(owner, owner_password), str(idaddress))
+    assert ops.getaddresses(CALLER, PasswordCredentials(owner, owner_password)) == []
+    assert code_of(
+        ops.deleteaddress, CALLER, PasswordCredentials(owner, owner_password), idaddress
+    ) is (ErrorCode.ADDRESS_NOT_FOUND)
 
 
 @pytest.mark.parametrize(
@@ -194,12 +217,14 @@ def test_deleteaddress_codes(
     store: Store, ops: UserOperations, idaddress: Any, code: ErrorCode
 ) -> None:
     user, password = store.account()
-    assert code_of(ops.deleteaddress, CALLER, user, password, idaddress) is code
+    assert (
+        code_of(ops.deleteaddress, CALLER, PasswordCredentials(user, password), idaddress) is code
+    )
 
 
 def test_new_account_has_default_channels(store: Store, ops: UserOperations) -> None:
     user, password = store.account()
-    channels = ops.getchannels(CALLER, user, password)
+    channels = ops.getchannels(CALLER, PasswordCredentials(user, password))
     assert [(c.channeltype, c.channelname, c.active) for c in channels] == [
         ("sms", "sms", 1),
         ("email", "email", 1),
@@ -209,10 +234,13 @@ def test_new_account_has_default_channels(store: Store, ops: UserOperations) -> 
 
 def test_modifychannel(store: Store, ops: UserOperations) -> None:
     user, password = store.account()
-    ops.modifychannel(CALLER, user, password, "SMS ", 0)
-    ops.modifychannel(CALLER, user, password, "voice", "0")
-    ops.modifychannel(CALLER, user, password, "voice", "1")
-    active = {c.channelname: c.active for c in ops.getchannels(CALLER, user, password)}
+    ops.modifychannel(CALLER, PasswordCredentials(user, password), "SMS ", 0)
+    ops.modifychannel(CALLER, PasswordCredentials(user, password), "voice", "0")
+    ops.modifychannel(CALLER, PasswordCredentials(user, password), "voice", "1")
+    active = {
+        c.channelname: c.active
+        for c in ops.getchannels(CALLER, PasswordCredentials(user, password))
+    }
     assert active == {"sms": 0, "email": 1, "voice": 1}
 
 
@@ -233,23 +261,28 @@ def test_modifychannel_codes(
     store: Store, ops: UserOperations, channelname: Any, active: Any, code: ErrorCode
 ) -> None:
     user, password = store.account()
-    assert code_of(ops.modifychannel, CALLER, user, password, channelname, active) is code
-    assert all(c.active == 1 for c in ops.getchannels(CALLER, user, password))
+    assert (
+        code_of(ops.modifychannel, CALLER, PasswordCredentials(user, password), channelname, active)
+        is code
+    )
+    assert all(c.active == 1 for c in ops.getchannels(CALLER, PasswordCredentials(user, password)))
 
 
 def test_sql_injection_strings_are_stored_verbatim(store: Store, ops: UserOperations) -> None:
     user, password = store.account()
     nasty = "Robert'); DROP TABLE addresses;--"
     ops.addaddress(
-        CALLER, user, password, **valid_address(namelastname=nasty, address="' OR 1=1 --")
+        CALLER,
+        PasswordCredentials(user, password),
+        **valid_address(namelastname=nasty, address="' OR 1=1 --"),
     )
-    [stored] = ops.getaddresses(CALLER, user, password)
+    [stored] = ops.getaddresses(CALLER, PasswordCredentials(user, password))
     assert (stored.namelastname, stored.address) == (nasty, "' OR 1=1 --")
 
 
 def test_a_deleted_address_id_is_never_reused(store: Store, ops: UserOperations) -> None:
     user, password = store.account()
-    first = ops.addaddress(CALLER, user, password, **valid_address())
-    ops.deleteaddress(CALLER, user, password, first)
-    second = ops.addaddress(CALLER, user, password, **valid_address())
+    first = ops.addaddress(CALLER, PasswordCredentials(user, password), **valid_address())
+    ops.deleteaddress(CALLER, PasswordCredentials(user, password), first)
+    second = ops.addaddress(CALLER, PasswordCredentials(user, password), **valid_address())
     assert second > first
