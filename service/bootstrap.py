@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -10,6 +11,7 @@ from .auth.cache import VerifiedCache
 from .auth.credentials import Authenticator
 from .auth.passwords import Passwords
 from .auth.throttle import LoginThrottle
+from .auth.tokens import TokenSigner
 from .operations import UserOperations
 from .settings import Settings
 from .store.database import make_engine
@@ -24,6 +26,7 @@ class Core:
     engine: Engine
     units: UnitOfWorkFactory
     passwords: Passwords
+    authenticator: Authenticator
     operations: UserOperations
 
 
@@ -35,8 +38,11 @@ def build_core(settings: Settings | None = None) -> Core:
     passwords = Passwords(settings.argon2)
     throttle = LoginThrottle(units, settings.throttle)
     cache = VerifiedCache(
-        settings.secret_key, settings.credential_cache_size, settings.credential_cache_seconds
+        settings.secret_key or secrets.token_bytes(32),
+        settings.credential_cache_size,
+        settings.credential_cache_seconds,
     )
-    authenticator = Authenticator(passwords, throttle, cache)
+    tokens = TokenSigner(units, settings.secret_key, settings.token_seconds)
+    authenticator = Authenticator(passwords, throttle, cache, tokens)
     operations = UserOperations(units, authenticator, settings.max_addresses)
-    return Core(settings, engine, units, passwords, operations)
+    return Core(settings, engine, units, passwords, authenticator, operations)

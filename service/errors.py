@@ -45,6 +45,9 @@ class ErrorCode(enum.Enum):
         Side.CLIENT,
         False,
     )
+    MISSING_TOKEN = ("Bearer token not included", Side.CLIENT, False)
+    INVALID_TOKEN = ("The token is not valid", Side.CLIENT, False)
+    EXPIRED_TOKEN = ("The token has expired", Side.CLIENT, False)
     INCORRECT_PARAM_VALUE = (
         "A parameter has a value outside its allowed range",
         Side.CLIENT,

@@ -1,13 +1,17 @@
-"""Log hygiene: no traceback in any log line.
+"""Log hygiene: no traceback and no secret in any log line.
 
 A traceback can carry an exception's text (SQL, parameters, a password in a
 malformed request) and the server's paths. Records keep the exception's type
-and the deepest line of our own code it passed, nothing more.
+and the deepest line of our own code it passed, nothing more. A request line
+can carry credentials (the HTTP API takes ``password`` in the query string,
+as Afilnet's does), and gunicorn writes it into its error log: the values of
+secret parameters are blanked in every message.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 
 def where(error: BaseException) -> str:
@@ -22,22 +26,39 @@ def where(error: BaseException) -> str:
     return location
 
 
-class NoTraceback(logging.Filter):
-    """Replaces a record's traceback with the exception's type and where it was raised."""
+def log_internal_error(error: BaseException) -> None:
+    """Record an unexpected error: its type and our line, never its text."""
+    logging.getLogger("service").error(
+        "internal error: %s at %s", type(error).__name__, where(error)
+    )
+
+
+_SECRET_PARAMETER = re.compile(r"(?i)\b(password|passwd|token|secret|authorization)=[^&\s]*")
+
+
+def redact(text: str) -> str:
+    """``text`` with the values of secret parameters blanked."""
+    return _SECRET_PARAMETER.sub(r"\1=[redacted]", text)
+
+
+class LogHygiene(logging.Filter):
+    """Blanks secret parameters and replaces a traceback with the exception's type and place."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Keep the record, without its traceback."""
+        """Keep the record, cleaned."""
+        message = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
-            record.msg = f"{record.getMessage()} ({type(error).__name__} at {where(error)})"
-            record.args = None
+            message = f"{message} ({type(error).__name__} at {where(error)})"
+        record.msg = redact(message)
+        record.args = None
         record.exc_info = None
         record.exc_text = None
         record.stack_info = None
         return True
 
 
-_FILTER = NoTraceback()
+_FILTER = LogHygiene()
 
 
 def install(*names: str) -> None:

@@ -16,10 +16,11 @@ from decimal import Decimal
 import pycountry
 
 from .auth.credentials import Authenticated, Authenticator, LoginFailed
+from .auth.tokens import IssuedToken
 from .domain.address import Address, parse_idaddress, parse_new_address
 from .domain.caller import Caller
 from .domain.channel import Channel, parse_channel_change
-from .domain.credentials import PasswordCredentials
+from .domain.credentials import CallCredentials, PasswordCredentials
 from .domain.values import INT32_MAX, Raw
 from .errors import ErrorCode, UserApiError
 from .store.repository import AccountRecord
@@ -137,7 +138,7 @@ class UserOperations:
 
     @contextmanager
     def _call(
-        self, caller: Caller, credentials: PasswordCredentials, *, writing: bool = False
+        self, caller: Caller, credentials: CallCredentials, *, writing: bool = False
     ) -> Iterator[tuple[UnitOfWork, AccountRecord]]:
         """One call's transaction, opened by the credential check.
 
@@ -156,7 +157,12 @@ class UserOperations:
             if login is not None and login.forget_failures:
                 self._authenticator.throttle.succeeded(login.email, caller.source_ip)
 
-    def getbalance(self, caller: Caller, credentials: PasswordCredentials) -> Decimal:
+    def issuetoken(self, caller: Caller, credentials: PasswordCredentials) -> IssuedToken:
+        """A short-lived bearer token for the account (the JWT transport's login)."""
+        with self._call(caller, credentials) as (_, account):
+            return self._authenticator.tokens.issue(account.email, account.password_hash)
+
+    def getbalance(self, caller: Caller, credentials: CallCredentials) -> Decimal:
         """The account's balance."""
         with self._call(caller, credentials) as (_, account):
             return account.balance
@@ -164,7 +170,7 @@ class UserOperations:
     def addaddress(
         self,
         caller: Caller,
-        credentials: PasswordCredentials,
+        credentials: CallCredentials,
         namelastname: Raw,
         iscompany: Raw,
         companyname: Raw,
@@ -200,9 +206,7 @@ class UserOperations:
             uow.commit()
             return idaddress
 
-    def deleteaddress(
-        self, caller: Caller, credentials: PasswordCredentials, idaddress: Raw
-    ) -> None:
+    def deleteaddress(self, caller: Caller, credentials: CallCredentials, idaddress: Raw) -> None:
         """Delete one of the account's own addresses."""
         with self._call(caller, credentials, writing=True) as (uow, account):
             number = parse_idaddress(idaddress)
@@ -210,18 +214,18 @@ class UserOperations:
                 raise UserApiError(ErrorCode.ADDRESS_NOT_FOUND)
             uow.commit()
 
-    def getaddresses(self, caller: Caller, credentials: PasswordCredentials) -> list[Address]:
+    def getaddresses(self, caller: Caller, credentials: CallCredentials) -> list[Address]:
         """The account's addresses, oldest first."""
         with self._call(caller, credentials) as (uow, account):
             return uow.repository.addresses(account.id)
 
-    def getchannels(self, caller: Caller, credentials: PasswordCredentials) -> list[Channel]:
+    def getchannels(self, caller: Caller, credentials: CallCredentials) -> list[Channel]:
         """The account's channels."""
         with self._call(caller, credentials) as (uow, account):
             return uow.repository.channels(account.id)
 
     def modifychannel(
-        self, caller: Caller, credentials: PasswordCredentials, channelname: Raw, active: Raw
+        self, caller: Caller, credentials: CallCredentials, channelname: Raw, active: Raw
     ) -> None:
         """Enable (1) or disable (0) one of the account's channels."""
         with self._call(caller, credentials, writing=True) as (uow, account):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,8 +71,10 @@ class Settings:
     read_timeout: float = 2.0
     request_timeout: float = 4.0
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
-    # Keys the credential cache's HMAC; random per process unless configured.
-    secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    # Keys the credential cache's HMAC and signs tokens; None: a random key per
+    # process for the cache, one stored in the database for tokens.
+    secret_key: bytes | None = field(default=None, repr=False)
+    token_seconds: int = 900
     credential_cache_size: int = 10_000
     credential_cache_seconds: int = 300
 
@@ -123,7 +124,8 @@ class Settings:
                 block_seconds=_int(env, "USERAPI_THROTTLE_BLOCK", 60, 1, 86_400),
                 max_block_seconds=_int(env, "USERAPI_THROTTLE_MAX_BLOCK", 3600, 1, 7 * 86_400),
             ),
-            secret_key=secret_key.encode() if secret_key else secrets.token_bytes(32),
+            secret_key=secret_key.encode() if secret_key else None,
+            token_seconds=_int(env, "USERAPI_TOKEN_SECONDS", 900, 30, 86_400),
             credential_cache_size=_int(env, "USERAPI_CREDENTIAL_CACHE_SIZE", 10_000, 0, 10**7),
             credential_cache_seconds=_int(env, "USERAPI_CREDENTIAL_CACHE_SECONDS", 300, 1, 86_400),
         )

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..bootstrap import Core, build_core
+from ..domain.caller import Caller
 from ..errors import ErrorCode
+from ..http.api import JsonApi
 from ..soap.application import SoapEndpoint, build_spyne_application
 from ..soap.faults import fault_document, to_fault
 from ..soap.wsdl import build_wsdl, with_address
@@ -17,6 +19,9 @@ from .client import CLIENT_ADDRESS, client_address, public_base_url
 
 SOAP_PATH = "/api/soap/"
 HEALTH_PATH = "/health"
+# The JSON transports, by path: the Caller's api name.
+JSON_PATHS = {"/api/http/": "http", "/api/basic/": "basic", "/api/jwt/": "jwt"}
+TOKEN_PATH = "/api/jwt/token"  # noqa: S105 (a path)
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -71,6 +76,10 @@ class UserManagementApp:
         self._limits = BodyLimits(
             settings.max_body_bytes, settings.read_timeout, settings.request_timeout
         )
+        self._json = JsonApi(core.operations, self._limits)
+
+    def _caller(self, environ: Environ, api: str) -> Caller:
+        return Caller(client_address(environ, self.core.settings), api)
 
     def wsdl_for(self, environ: Environ) -> bytes:
         """The WSDL with the address this request came in on."""
@@ -120,6 +129,11 @@ class UserManagementApp:
                 b"POST a SOAP 1.1 envelope here; GET ?wsdl for the WSDL.\n",
                 ("Allow", "GET, HEAD, POST"),
             )
+        api = JSON_PATHS.get(path) or JSON_PATHS.get(path + "/")
+        if api is not None:
+            return self._json.serve(environ, start_response, self._caller(environ, api))
+        if path in (TOKEN_PATH, TOKEN_PATH + "/"):
+            return self._json.issue_token(environ, start_response, self._caller(environ, "jwt"))
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _plain(start_response, "200 OK", b"ok\n")
         return _plain(start_response, "404 Not Found", b"Not found.\n")

@@ -6,16 +6,18 @@ looked at), then INCORRECT_USER_PASSWORD.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from ..domain.caller import Caller
-from ..domain.credentials import PasswordCredentials
+from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
 from ..domain.values import MAX_LENGTH, is_blank
 from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
 from .cache import VerifiedCache
 from .passwords import Passwords
 from .throttle import LoginThrottle, account_key, address_key
+from .tokens import TokenSigner
 
 
 def normalise_user(user: str) -> str:
@@ -43,15 +45,42 @@ class LoginFailed(UserApiError):
 class Authenticator:
     """Checks the credentials of a call."""
 
-    def __init__(self, passwords: Passwords, throttle: LoginThrottle, cache: VerifiedCache) -> None:
+    def __init__(
+        self,
+        passwords: Passwords,
+        throttle: LoginThrottle,
+        cache: VerifiedCache,
+        tokens: TokenSigner,
+    ) -> None:
         self._passwords = passwords
         self.throttle = throttle
         self._cache = cache
+        self.tokens = tokens
 
     def authenticate(
+        self, repository: Repository, caller: Caller, credentials: CallCredentials
+    ) -> Authenticated:
+        """The login the credentials open, or the first failing check's code."""
+        if isinstance(credentials, TokenCredentials):
+            return self._with_token(repository, credentials)
+        return self._with_password(repository, caller, credentials)
+
+    def _with_token(self, repository: Repository, credentials: TokenCredentials) -> Authenticated:
+        """A token must be valid and issued under the account's current password."""
+        if credentials.token is None or credentials.token.strip() == "":
+            raise UserApiError(ErrorCode.MISSING_TOKEN)
+        claims = self.tokens.verify(credentials.token.strip())
+        account = repository.account_by_email(claims.email)
+        if account is None or not hmac.compare_digest(
+            self.tokens.fingerprint(account.password_hash), claims.fingerprint
+        ):
+            raise UserApiError(ErrorCode.INVALID_TOKEN)
+        return Authenticated(account, claims.email, forget_failures=False)
+
+    def _with_password(
         self, repository: Repository, caller: Caller, credentials: PasswordCredentials
     ) -> Authenticated:
-        """The login the credentials open, or the first failing check's code.
+        """The login a user and password open, or the first failing check's code.
 
         A blank user or password counts as not included. The password is taken
         as sent, never trimmed. Over-long values cannot match any account, and

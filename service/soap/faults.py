@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from lxml import etree
 from lxml.builder import ElementMaker
 from spyne import Fault
 
 from ..errors import ErrorCode, UserApiError
-from ..logs import where
+from ..logs import log_internal_error
 from .types import NAMESPACE
-
-log = logging.getLogger("service.soap")
 
 _E = ElementMaker(namespace=NAMESPACE, nsmap={"tns": NAMESPACE})
 _SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -85,5 +81,5 @@ def to_fault(error: BaseException) -> CodedFault:
         return error
     code = code_for(error)
     if code is ErrorCode.INTERNAL_ERROR:
-        log.error("internal error: %s at %s", type(error).__name__, where(error))
+        log_internal_error(error)
     return CodedFault(code, error.retry_after if isinstance(error, UserApiError) else None)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from ..domain.address import Address, NewAddress
 from ..domain.channel import Channel
@@ -54,6 +55,12 @@ class Repository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _insert(self, table: Table) -> Insert:
+        """INSERT with ON CONFLICT support, in the store's dialect."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return postgresql_insert(table)
+        return sqlite_insert(table)
 
     # Accounts -------------------------------------------------------------
 
@@ -261,11 +268,8 @@ class Repository:
     def lock_throttle_record(self, key: str, now: datetime) -> ThrottleRecord:
         """The record of ``key``, created empty if missing, locked until the transaction ends."""
         table = models.LoginThrottle.__table__
-        insert = (
-            postgresql_insert if self.session.bind.dialect.name == "postgresql" else (sqlite_insert)
-        )
         self.session.execute(
-            insert(table)
+            self._insert(table)
             .values(key=key, failures=0, window_start=now, blocked_until=None)
             .on_conflict_do_nothing(index_elements=["key"])
         )
@@ -327,3 +331,18 @@ class Repository:
         t = models.LoginThrottle
         rows = self.session.scalars(select(t).order_by(t.blocked_until.desc().nulls_last(), t.key))
         return [_throttle_record(row) for row in rows]
+
+    # Shared secrets ------------------------------------------------------------
+
+    def shared_secret(self, name: str, candidate: str) -> str:
+        """The secret called ``name``; stores ``candidate`` if there is none yet.
+
+        Several workers starting at once all end up with the first one stored.
+        """
+        table = models.ServiceSecret.__table__
+        self.session.execute(
+            self._insert(table).values(name=name, value=candidate).on_conflict_do_nothing()
+        )
+        return self.session.execute(
+            select(models.ServiceSecret.value).where(models.ServiceSecret.name == name)
+        ).scalar_one()

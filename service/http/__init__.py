@@ -1,0 +1,1 @@
+"""The HTTP API (Afilnet style), HTTP Basic and JWT bearer transports, answering JSON."""

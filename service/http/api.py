@@ -1,0 +1,194 @@
+"""The JSON transports: Afilnet's HTTP API, the same with HTTP Basic, and with JWT bearer tokens.
+
+Every answer is HTTP 200 with ``{"status":"SUCCESS","result":{...}}`` or
+``{"status":"ERROR","error":"<CODE>"}``, as Afilnet's client libraries expect;
+the exceptions are HTTP-level: 401 with a challenge when Basic or Bearer
+credentials are missing altogether, 405, 408 and 413.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from ..app.body import BodyError, BodyLimits, read_body
+from ..domain.caller import Caller
+from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
+from ..errors import ErrorCode, UserApiError
+from ..logs import log_internal_error
+from ..operations import METHODS, UserOperations
+from .form import read_params
+
+StartResponse = Callable[..., Any]
+
+CLASS = "user"
+REALM = 'realm="User Management API", charset="UTF-8"'
+
+
+class HttpError(Exception):
+    """An error answered at the HTTP level: a status, extra headers and the coded JSON."""
+
+    def __init__(self, status: str, code: ErrorCode, *headers: tuple[str, str]) -> None:
+        super().__init__(status)
+        self.status = status
+        self.code = code
+        self.headers = headers
+
+
+def _json(
+    start_response: StartResponse, status: str, payload: dict[str, Any], *headers: Any
+) -> list[bytes]:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    start_response(
+        status,
+        [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store"),
+            *headers,
+        ],
+    )
+    return [body]
+
+
+def error_payload(code: ErrorCode) -> dict[str, Any]:
+    """The Afilnet error object."""
+    return {"status": "ERROR", "error": code.name}
+
+
+def _plain(value: Any) -> Any:
+    """A result as JSON: money as a decimal string (never a float), records as objects."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _plain(item) for name, item in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(field) for name, field in asdict(value).items()}
+    return value
+
+
+def _basic_credentials(header: str) -> PasswordCredentials:
+    scheme, _, encoded = header.strip().partition(" ")
+    if scheme.lower() != "basic":
+        raise UserApiError(ErrorCode.MALFORMED_REQUEST)
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError):
+        raise UserApiError(ErrorCode.MALFORMED_REQUEST) from None
+    user, colon, password = decoded.partition(":")
+    if not colon:
+        raise UserApiError(ErrorCode.MALFORMED_REQUEST)
+    return PasswordCredentials(user, password)
+
+
+def _bearer_credentials(header: str) -> TokenCredentials:
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise UserApiError(ErrorCode.MALFORMED_REQUEST)
+    return TokenCredentials(token.strip())
+
+
+class JsonApi:
+    """Serves ``class=user`` over one of the JSON transports."""
+
+    def __init__(self, operations: UserOperations, limits: BodyLimits) -> None:
+        self._operations = operations
+        self._limits = limits
+
+    def _params(self, environ: dict[str, Any]) -> dict[str, str]:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if method not in ("GET", "POST"):
+            raise HttpError(
+                "405 Method Not Allowed", ErrorCode.MALFORMED_REQUEST, ("Allow", "GET, POST")
+            )
+        try:
+            body = read_body(environ, self._limits) if method == "POST" else b""
+        except BodyError as error:
+            raise HttpError(error.status, error.code) from None
+        return read_params(environ, body)
+
+    def _credentials(
+        self, environ: dict[str, Any], params: dict[str, str], api: str
+    ) -> CallCredentials:
+        header = environ.get("HTTP_AUTHORIZATION")
+        if api == "http":
+            return PasswordCredentials(params.get("user"), params.get("password"))
+        if header is None:
+            challenge = "Basic" if api == "basic" else "Bearer"
+            code = ErrorCode.MISSING_USER if api == "basic" else ErrorCode.MISSING_TOKEN
+            raise HttpError("401 Unauthorized", code, ("WWW-Authenticate", f"{challenge} {REALM}"))
+        if api == "basic":
+            return _basic_credentials(header)
+        return _bearer_credentials(header)
+
+    def _call(self, caller: Caller, credentials: CallCredentials, params: dict[str, str]) -> Any:
+        """Check class and method (MISSING_* before INCORRECT_*), then run the method."""
+        if not params.get("class", "").strip():
+            raise UserApiError(ErrorCode.MISSING_CLASS)
+        if params["class"].strip().lower() != CLASS:
+            raise UserApiError(ErrorCode.INCORRECT_CLASS)
+        name = params.get("method", "").strip().lower()
+        if not name:
+            raise UserApiError(ErrorCode.MISSING_METHOD)
+        if name not in METHODS:
+            raise UserApiError(ErrorCode.INCORRECT_METHOD)
+        arguments = [params.get(parameter) for parameter in METHODS[name].parameters]
+        result = getattr(self._operations, name)(caller, credentials, *arguments)
+        if name == "getbalance":
+            return {"balance": result}
+        if name == "addaddress":
+            return {"idaddress": result}
+        if isinstance(result, list):
+            return {"list": result}
+        return {}
+
+    def _respond(
+        self, start_response: StartResponse, produce: Callable[[], dict[str, Any]]
+    ) -> list[bytes]:
+        """Run ``produce`` and answer its result, or its error, as Afilnet JSON."""
+        try:
+            result = _plain(produce())
+        except HttpError as error:
+            return _json(start_response, error.status, error_payload(error.code), *error.headers)
+        except UserApiError as error:
+            headers = [("Retry-After", str(error.retry_after))] if error.retry_after else []
+            return _json(start_response, "200 OK", error_payload(error.code), *headers)
+        except Exception as error:
+            log_internal_error(error)
+            return _json(start_response, "200 OK", error_payload(ErrorCode.INTERNAL_ERROR))
+        return _json(start_response, "200 OK", {"status": "SUCCESS", "result": result})
+
+    def serve(
+        self, environ: dict[str, Any], start_response: StartResponse, caller: Caller
+    ) -> Iterable[bytes]:
+        """Answer one call of ``class=user`` on the transport ``caller.api``."""
+
+        def produce() -> dict[str, Any]:
+            params = self._params(environ)
+            return self._call(caller, self._credentials(environ, params, caller.api), params)
+
+        return self._respond(start_response, produce)
+
+    def issue_token(
+        self, environ: dict[str, Any], start_response: StartResponse, caller: Caller
+    ) -> Iterable[bytes]:
+        """Trade ``user``/``password`` (POST) for a bearer token."""
+
+        def produce() -> dict[str, Any]:
+            if environ.get("REQUEST_METHOD", "").upper() != "POST":
+                raise HttpError(
+                    "405 Method Not Allowed", ErrorCode.MALFORMED_REQUEST, ("Allow", "POST")
+                )
+            params = self._params(environ)
+            credentials = PasswordCredentials(params.get("user"), params.get("password"))
+            issued = self._operations.issuetoken(caller, credentials)
+            return {"token": issued.token, "tokentype": "Bearer", "expiresin": issued.expires_in}
+
+        return self._respond(start_response, produce)
