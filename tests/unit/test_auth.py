@@ -86,7 +86,9 @@ class CountingPasswords(Passwords):
 def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
     passwords = CountingPasswords()
     throttle = LoginThrottle(store.core.units, ThrottleSettings())
-    authenticator = Authenticator(passwords, throttle, VerifiedCache(b"k" * 32))
+    authenticator = Authenticator(
+        passwords, throttle, VerifiedCache(b"k" * 32), store.core.authenticator.tokens
+    )
     user, password = store.account()
     caller = Caller("192.0.2.44")
 
