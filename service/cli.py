@@ -240,13 +240,14 @@ def demo(core: Core, args: argparse.Namespace) -> None:
 
 
 def wsdl(core: Core, args: argparse.Namespace) -> None:
-    """Write the WSDL as committed under wsdl/ (address http://localhost:8000)."""
-    from .app import SOAP_PATH
+    """Write a WSDL as committed under wsdl/ (address http://localhost:8000)."""
+    from .app.wsgi import SOAP12_PATH, SOAP_PATH
     from .soap.application import build_spyne_application
     from .soap.wsdl import build_wsdl, with_address
 
+    path = SOAP12_PATH if args.soap == "1.2" else SOAP_PATH
     document = with_address(
-        build_wsdl(build_spyne_application(core.operations)), COMMITTED_WSDL_URL + SOAP_PATH
+        build_wsdl(build_spyne_application(core.operations, args.soap)), COMMITTED_WSDL_URL + path
     )
     if args.output:
         Path(args.output).write_bytes(document)
@@ -318,6 +319,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py")
 
     sub = command(commands, "wsdl", wsdl)
+    sub.add_argument("--soap", choices=("1.1", "1.2"), default="1.1", help="SOAP version")
     sub.add_argument("--output", help="file to write (default: standard output)")
     return parser
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import io
-import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..bootstrap import Core, build_core
 from ..domain.caller import Caller
-from ..errors import ErrorCode
 from ..http.api import JsonApi
-from ..soap.application import SoapEndpoint, build_spyne_application
-from ..soap.faults import fault_document, to_fault
-from ..soap.wsdl import build_wsdl, with_address
-from .body import BodyError, BodyLimits, read_body
-from .client import CLIENT_ADDRESS, client_address, public_base_url
+from .body import BodyLimits
+from .client import client_address
+from .soap import SoapRoute
 
 SOAP_PATH = "/api/soap/"
+SOAP12_PATH = "/api/soap12/"
 HEALTH_PATH = "/health"
 # The JSON transports, by path: the Caller's api name.
 JSON_PATHS = {"/api/http/": "http", "/api/basic/": "basic", "/api/jwt/": "jwt"}
@@ -39,96 +35,30 @@ def _plain(start_response: StartResponse, status: str, body: bytes, *headers: An
     return [body]
 
 
-_FAULT_STATUS = "500 Internal Server Error"
-
-
-def _soap_fault(
-    start_response: StartResponse, status: str, code: ErrorCode, replacing: bool = False
-) -> list[bytes]:
-    body = fault_document(code)
-    start_response(
-        status,
-        [
-            ("Content-Type", "text/xml; charset=utf-8"),
-            ("Content-Length", str(len(body))),
-            # A body left half-read cannot be followed by another request.
-            ("Connection", "close"),
-        ],
-        *([sys.exc_info()] if replacing else []),
-    )
-    return [body]
-
-
-def _is_wsdl_request(environ: Environ) -> bool:
-    query = environ.get("QUERY_STRING", "")
-    return query.split("=", 1)[0].split("&", 1)[0].lower() == "wsdl"
-
-
 class UserManagementApp:
-    """The service's WSGI callable: SOAP at /api/soap/, its WSDL at ?wsdl, /health."""
+    """The service's WSGI callable: SOAP 1.1 and 1.2, the JSON transports, /health."""
 
     def __init__(self, core: Core) -> None:
         self.core = core
-        application = build_spyne_application(core.operations)
-        self._wsdl = build_wsdl(application)
-        self._soap = SoapEndpoint(application)
         settings = core.settings
-        self._limits = BodyLimits(
+        limits = BodyLimits(
             settings.max_body_bytes, settings.read_timeout, settings.request_timeout
         )
-        self._json = JsonApi(core.operations, self._limits)
+        self.soap11 = SoapRoute(core, limits, "1.1", SOAP_PATH)
+        self.soap12 = SoapRoute(core, limits, "1.2", SOAP12_PATH)
+        self._soap = {route.path: route for route in (self.soap11, self.soap12)}
+        self._json = JsonApi(core.operations, limits)
 
     def _caller(self, environ: Environ, api: str) -> Caller:
         return Caller(client_address(environ, self.core.settings), api)
-
-    def wsdl_for(self, environ: Environ) -> bytes:
-        """The WSDL with the address this request came in on."""
-        return with_address(self._wsdl, public_base_url(environ, self.core.settings) + SOAP_PATH)
-
-    def _soap_call(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        """Read the body within its limits, then hand it to Spyne."""
-        try:
-            body = read_body(environ, self._limits)
-        except BodyError as error:
-            return _soap_fault(start_response, error.status, error.code)
-        if not body.strip():
-            return _soap_fault(start_response, _FAULT_STATUS, ErrorCode.MALFORMED_REQUEST)
-        environ = {
-            **environ,
-            "wsgi.input": io.BytesIO(body),
-            "CONTENT_LENGTH": str(len(body)),
-            CLIENT_ADDRESS: client_address(environ, self.core.settings),
-        }
-        try:
-            return self._soap(environ, start_response)
-        except Exception as error:
-            # Spyne failed outside its own error handling; the client still gets a fault.
-            to_fault(error)  # logs it, without its text
-            return _soap_fault(start_response, _FAULT_STATUS, ErrorCode.INTERNAL_ERROR, True)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """Route one request."""
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        if path in (SOAP_PATH, SOAP_PATH.rstrip("/")):
-            if method == "POST":
-                return self._soap_call(environ, start_response)
-            if method in ("GET", "HEAD") and _is_wsdl_request(environ):
-                body = self.wsdl_for(environ)
-                start_response(
-                    "200 OK",
-                    [
-                        ("Content-Type", "text/xml; charset=utf-8"),
-                        ("Content-Length", str(len(body))),
-                    ],
-                )
-                return [] if method == "HEAD" else [body]
-            return _plain(
-                start_response,
-                "405 Method Not Allowed",
-                b"POST a SOAP 1.1 envelope here; GET ?wsdl for the WSDL.\n",
-                ("Allow", "GET, HEAD, POST"),
-            )
+        soap = self._soap.get(path) or self._soap.get(path + "/")
+        if soap is not None:
+            return soap(environ, start_response)
         api = JSON_PATHS.get(path) or JSON_PATHS.get(path + "/")
         if api is not None:
             return self._json.serve(environ, start_response, self._caller(environ, api))

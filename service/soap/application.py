@@ -12,7 +12,7 @@ from spyne.server.wsgi import WsgiApplication
 
 from ..operations import UserOperations
 from .faults import to_fault
-from .protocol import RequestSoap11
+from .protocol import RequestSoap11, RequestSoap12, ResponseSoap12
 from .service import UserService
 from .types import NAMESPACE
 
@@ -26,18 +26,17 @@ def _quiet_spyne_logs() -> None:
     logging.getLogger("spyne").setLevel(logging.CRITICAL + 1)
 
 
-def build_spyne_application(operations: UserOperations) -> Application:
-    """The Spyne application of UserService, handing ``operations`` to every call."""
+def build_spyne_application(operations: UserOperations, soap_version: str = "1.1") -> Application:
+    """The Spyne application of UserService in SOAP 1.1 or 1.2, handing ``operations`` over."""
     _quiet_spyne_logs()
-    application = Application(
-        [UserService],
-        tns=NAMESPACE,
-        name="UserService",
-        in_protocol=RequestSoap11(validator=None),
-        out_protocol=Soap11(),
-    )
-    for prefix in _SOAP12_PREFIXES:
-        application.interface.nsmap.pop(prefix, None)
+    if soap_version == "1.2":
+        protocols = {"in_protocol": RequestSoap12(validator=None), "out_protocol": ResponseSoap12()}
+    else:
+        protocols = {"in_protocol": RequestSoap11(validator=None), "out_protocol": Soap11()}
+    application = Application([UserService], tns=NAMESPACE, name="UserService", **protocols)
+    if soap_version == "1.1":
+        for prefix in _SOAP12_PREFIXES:
+            application.interface.nsmap.pop(prefix, None)
 
     def _hand_over(ctx: Any) -> None:
         ctx.udc = operations

@@ -6,13 +6,17 @@ from lxml import etree
 from lxml.builder import ElementMaker
 from spyne import Fault
 
-from ..errors import ErrorCode, UserApiError
+from ..errors import ErrorCode, Side, UserApiError
 from ..logs import log_internal_error
 from .types import NAMESPACE
 
+SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
 _E = ElementMaker(namespace=NAMESPACE, nsmap={"tns": NAMESPACE})
-_SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
-_ENV = ElementMaker(namespace=_SOAP_ENV, nsmap={"soap11env": _SOAP_ENV, "tns": NAMESPACE})
+_ENV11 = ElementMaker(namespace=SOAP11_ENV, nsmap={"soap11env": SOAP11_ENV, "tns": NAMESPACE})
+_ENV12 = ElementMaker(namespace=SOAP12_ENV, nsmap={"soap12env": SOAP12_ENV, "tns": NAMESPACE})
 _PLAIN = ElementMaker()
 
 # Spyne's own faults for requests that name no operation we have.
@@ -40,21 +44,37 @@ class CodedFault(Fault):
         self.retry_after = retry_after
 
 
-def fault_document(code: ErrorCode) -> bytes:
-    """A whole SOAP 1.1 fault envelope for ``code``, for errors found before Spyne runs.
+def soap12_fault(code: ErrorCode, retry_after: int | None) -> etree._Element:
+    """A SOAP 1.2 Fault: Sender/Receiver, the code as a qualified Subcode, typed Detail."""
+    side = "Sender" if code.side is Side.CLIENT else "Receiver"
+    return _ENV12.Fault(
+        _ENV12.Code(
+            _ENV12.Value(f"soap12env:{side}"),
+            _ENV12.Subcode(_ENV12.Value(f"tns:{code.name}")),
+        ),
+        _ENV12.Reason(_ENV12.Text(code.description, {_XML_LANG: "en"})),
+        _ENV12.Detail(_detail(code, retry_after)),
+    )
 
-    The same shape Spyne gives every other fault.
+
+def fault_document(code: ErrorCode, soap_version: str = "1.1") -> bytes:
+    """A whole fault envelope for ``code``, for errors found before Spyne runs.
+
+    The same shape as every other fault of that SOAP version.
     """
-    envelope = _ENV.Envelope(
-        _ENV.Body(
-            _ENV.Fault(
-                _PLAIN.faultcode(f"soap11env:{code.faultcode}"),
-                _PLAIN.faultstring(code.description),
-                _PLAIN.faultactor(""),
-                _PLAIN.detail(_detail(code, None)),
+    if soap_version == "1.2":
+        envelope = _ENV12.Envelope(_ENV12.Body(soap12_fault(code, None)))
+    else:
+        envelope = _ENV11.Envelope(
+            _ENV11.Body(
+                _ENV11.Fault(
+                    _PLAIN.faultcode(f"soap11env:{code.faultcode}"),
+                    _PLAIN.faultstring(code.description),
+                    _PLAIN.faultactor(""),
+                    _PLAIN.detail(_detail(code, None)),
+                )
             )
         )
-    )
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
 

@@ -19,17 +19,16 @@ from typing import Any
 
 from lxml import etree
 from spyne.error import ValidationError
-from spyne.protocol.soap import Soap11
+from spyne.protocol.soap import Soap11, Soap12
+from spyne.protocol.xml import _append
 
-from ..errors import ErrorCode
-from .faults import CodedFault
+from ..errors import ErrorCode, Side
+from .faults import SOAP11_ENV, SOAP12_ENV, CodedFault, soap12_fault, to_fault
 
 # A call of this API is a wrapper with a dozen leaves: generous caps still stop
 # documents built to exhaust memory or recursion.
 MAX_DEPTH = 16
 MAX_ELEMENTS = 500
-
-_SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
 def _parser() -> etree.XMLParser:
@@ -49,7 +48,7 @@ def _malformed() -> CodedFault:
     return CodedFault(ErrorCode.MALFORMED_REQUEST)
 
 
-def parse_request(document: bytes) -> etree._Element:
+def parse_request(document: bytes, envelope_ns: str = SOAP11_ENV) -> etree._Element:
     """The root of a request document, or a MALFORMED_REQUEST fault."""
     try:
         root = etree.fromstring(document, _parser())
@@ -73,34 +72,65 @@ def parse_request(document: bytes) -> etree._Element:
         if not isinstance(element.tag, str) or "href" in element.attrib:
             # Entity references left unresolved, and SOAP-encoding multi-refs.
             raise _malformed()
-    _check_envelope(root)
+    _check_envelope(root, envelope_ns)
     return root
 
 
-def _check_envelope(root: etree._Element) -> None:
-    """A SOAP 1.1 envelope: optional Header, then a Body holding one call (never a Fault)."""
-    if root.tag != f"{{{_SOAP_ENV}}}Envelope":
+def _check_envelope(root: etree._Element, ns: str) -> None:
+    """An envelope of this SOAP version: optional Header, then a Body holding one call."""
+    if root.tag != f"{{{ns}}}Envelope":
         raise _malformed()
     parts = [child.tag for child in root]
-    if parts not in ([f"{{{_SOAP_ENV}}}Body"], [f"{{{_SOAP_ENV}}}Header", f"{{{_SOAP_ENV}}}Body"]):
+    if parts not in ([f"{{{ns}}}Body"], [f"{{{ns}}}Header", f"{{{ns}}}Body"]):
         raise _malformed()
     calls = list(root[-1])
-    if len(calls) != 1 or calls[0].tag == f"{{{_SOAP_ENV}}}Fault":
+    if len(calls) != 1 or calls[0].tag == f"{{{ns}}}Fault":
         raise _malformed()
 
 
-class RequestSoap11(Soap11):
-    """Soap11 reading requests through ``parse_request``, leaf values as received."""
+class _RequestReading:
+    """Reads requests through ``parse_request``, leaf values as received."""
+
+    ns_soap_env: str
 
     def create_in_document(self, ctx: Any, charset: str | None = None) -> None:
         """Parse the request (the transport has already read it within its limits)."""
-        ctx.in_document = (parse_request(b"".join(ctx.in_string)), {})
+        ctx.in_document = (parse_request(b"".join(ctx.in_string), self.ns_soap_env), {})
 
     def base_from_element(self, ctx: Any, cls: Any, element: Any) -> Any:
         """A leaf value: ``""`` when empty, the raw text when it does not parse."""
         if not element.text:
             return ""
         try:
-            return super().base_from_element(ctx, cls, element)
+            return super().base_from_element(ctx, cls, element)  # type: ignore[misc]
         except ValidationError:
             return element.text
+
+
+class RequestSoap11(_RequestReading, Soap11):
+    """SOAP 1.1 requests."""
+
+
+class RequestSoap12(_RequestReading, Soap12):
+    """SOAP 1.2 requests."""
+
+    ns_soap_env = SOAP12_ENV
+
+
+class ResponseSoap12(Soap12):
+    """SOAP 1.2 responses whose faults carry our code as a qualified Subcode.
+
+    Spyne's own SOAP 1.2 faults take only dict details and unqualified subcodes.
+    A Sender fault is HTTP 400, a Receiver fault 500 (SOAP 1.2 HTTP binding).
+    """
+
+    def fault_to_parent(self, ctx: Any, cls: Any, inst: Any, parent: Any, ns: Any, **_: Any) -> Any:
+        """Write the fault element."""
+        fault = to_fault(inst)
+        _append(parent, soap12_fault(fault.code, fault.retry_after))
+
+    def fault_to_http_response_code(self, fault: Any) -> str:
+        """400 for the caller's errors, 500 for ours."""
+        if to_fault(fault).code.side is Side.CLIENT:
+            return "400 Bad Request"
+        return "500 Internal Server Error"

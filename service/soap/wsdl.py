@@ -19,7 +19,7 @@ _TOP_ORDER = ("documentation", "import", "types", "message", "portType", "bindin
 # Within the schema: simple types, complex types, then elements, each by name.
 _SCHEMA_ORDER = ("import", "simpleType", "complexType", "element")
 # Prefixes used only inside attribute values, which lxml cannot see as used.
-_KEEP_PREFIXES = ("tns", "xs", "wsdl", "wsdlsoap11")
+_KEEP_PREFIXES = ("tns", "xs", "wsdl")
 
 
 def _local(element: etree._Element) -> str:
@@ -49,7 +49,8 @@ def build_wsdl(application: Application) -> bytes:
         _sort_children(schema, _SCHEMA_ORDER)
     for operation in root.iter(f"{{{_WSDL}}}operation"):
         operation.attrib.pop("parameterOrder", None)
-    etree.cleanup_namespaces(root, keep_ns_prefixes=list(_KEEP_PREFIXES))
+    binding = "wsdlsoap12" if "soap12" in application.in_protocol.type else "wsdlsoap11"
+    etree.cleanup_namespaces(root, keep_ns_prefixes=[*_KEEP_PREFIXES, binding])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -1,0 +1,109 @@
+"""One SOAP endpoint (1.1 or 1.2): its WSDL, and calls read within the body limits."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..bootstrap import Core
+from ..errors import ErrorCode
+from ..soap.application import SoapEndpoint, build_spyne_application
+from ..soap.faults import fault_document, to_fault
+from ..soap.wsdl import build_wsdl, with_address
+from .body import BodyError, BodyLimits, read_body
+from .client import CLIENT_ADDRESS, client_address, public_base_url
+
+StartResponse = Callable[..., Any]
+Environ = dict[str, Any]
+
+_CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
+# A malformed request is the caller's fault: 500 in SOAP 1.1, 400 in SOAP 1.2.
+_MALFORMED_STATUS = {"1.1": "500 Internal Server Error", "1.2": "400 Bad Request"}
+
+
+def _is_wsdl_request(environ: Environ) -> bool:
+    query = environ.get("QUERY_STRING", "")
+    return query.split("=", 1)[0].split("&", 1)[0].lower() == "wsdl"
+
+
+class SoapRoute:
+    """Serves POSTed calls and ``GET ?wsdl`` for one SOAP version at one path."""
+
+    def __init__(self, core: Core, limits: BodyLimits, soap_version: str, path: str) -> None:
+        self._core = core
+        self._limits = limits
+        self.soap_version = soap_version
+        self.path = path
+        application = build_spyne_application(core.operations, soap_version)
+        self.wsdl = build_wsdl(application)
+        self._endpoint = SoapEndpoint(application)
+
+    def wsdl_for(self, environ: Environ) -> bytes:
+        """The WSDL with the address this request came in on."""
+        base = public_base_url(environ, self._core.settings)
+        return with_address(self.wsdl, base + self.path)
+
+    def _fault(
+        self, start_response: StartResponse, status: str, code: ErrorCode, replacing: bool = False
+    ) -> list[bytes]:
+        body = fault_document(code, self.soap_version)
+        start_response(
+            status,
+            [
+                ("Content-Type", _CONTENT_TYPES[self.soap_version]),
+                ("Content-Length", str(len(body))),
+                # A body left half-read cannot be followed by another request.
+                ("Connection", "close"),
+            ],
+            *([sys.exc_info()] if replacing else []),
+        )
+        return [body]
+
+    def _call(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        """Read the body within its limits, then hand it to Spyne."""
+        try:
+            body = read_body(environ, self._limits)
+        except BodyError as error:
+            return self._fault(start_response, error.status, error.code)
+        if not body.strip():
+            status = _MALFORMED_STATUS[self.soap_version]
+            return self._fault(start_response, status, ErrorCode.MALFORMED_REQUEST)
+        environ = {
+            **environ,
+            "wsgi.input": io.BytesIO(body),
+            "CONTENT_LENGTH": str(len(body)),
+            CLIENT_ADDRESS: client_address(environ, self._core.settings),
+        }
+        try:
+            return self._endpoint(environ, start_response)
+        except Exception as error:
+            # Spyne failed outside its own error handling; the client still gets a fault.
+            to_fault(error)  # logs it, without its text
+            status = "500 Internal Server Error"
+            return self._fault(start_response, status, ErrorCode.INTERNAL_ERROR, True)
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        """POST: a call; GET ?wsdl: the WSDL; anything else: 405."""
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if method == "POST":
+            return self._call(environ, start_response)
+        if method in ("GET", "HEAD") and _is_wsdl_request(environ):
+            body = self.wsdl_for(environ)
+            start_response(
+                "200 OK",
+                [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
+            return [] if method == "HEAD" else [body]
+        message = f"POST a SOAP {self.soap_version} envelope here; GET ?wsdl for the WSDL.\n"
+        body = message.encode()
+        start_response(
+            "405 Method Not Allowed",
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Allow", "GET, HEAD, POST"),
+            ],
+        )
+        return [body]
