@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from .auth.cache import VerifiedCache
 from .auth.credentials import Authenticator
 from .auth.passwords import Passwords
+from .auth.replay import ReplayGuard
 from .auth.throttle import LoginThrottle
 from .auth.tokens import TokenSigner
 from .operations import UserOperations
@@ -43,6 +44,6 @@ def build_core(settings: Settings | None = None) -> Core:
         settings.credential_cache_seconds,
     )
     tokens = TokenSigner(units, settings.secret_key, settings.token_seconds)
-    authenticator = Authenticator(passwords, throttle, cache, tokens)
+    authenticator = Authenticator(passwords, throttle, cache, tokens, ReplayGuard(units))
     operations = UserOperations(units, authenticator, settings.max_addresses)
     return Core(settings, engine, units, passwords, authenticator, operations)

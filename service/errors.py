@@ -48,6 +48,16 @@ class ErrorCode(enum.Enum):
     MISSING_TOKEN = ("Bearer token not included", Side.CLIENT, False)
     INVALID_TOKEN = ("The token is not valid", Side.CLIENT, False)
     EXPIRED_TOKEN = ("The token has expired", Side.CLIENT, False)
+    INVALID_SECURITY_HEADER = (
+        "The WS-Security header is not valid, not fresh or was used before",
+        Side.CLIENT,
+        False,
+    )
+    UNSUPPORTED_PASSWORD_TYPE = (
+        "Send the password as PasswordText over TLS; PasswordDigest is not supported",
+        Side.CLIENT,
+        False,
+    )
     INCORRECT_PARAM_VALUE = (
         "A parameter has a value outside its allowed range",
         Side.CLIENT,

@@ -16,6 +16,7 @@ from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
 from .cache import VerifiedCache
 from .passwords import Passwords
+from .replay import ReplayGuard
 from .throttle import LoginThrottle, account_key, address_key
 from .tokens import TokenSigner
 
@@ -51,11 +52,13 @@ class Authenticator:
         throttle: LoginThrottle,
         cache: VerifiedCache,
         tokens: TokenSigner,
+        replay: ReplayGuard,
     ) -> None:
         self._passwords = passwords
         self.throttle = throttle
         self._cache = cache
         self.tokens = tokens
+        self.replay = replay
 
     def authenticate(
         self, repository: Repository, caller: Caller, credentials: CallCredentials

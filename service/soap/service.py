@@ -13,6 +13,7 @@ from ..domain.credentials import PasswordCredentials
 from ..operations import METHODS
 from .faults import to_fault
 from .types import AddressList, Amount, ChannelList, Int, IntParam, UserServiceFault, text_param
+from .wsse import credentials_for
 
 _THROWS = [UserServiceFault]
 
@@ -23,9 +24,9 @@ def _caller(ctx: Any) -> Caller:
     return Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), "soap11")
 
 
-def _credentials(user: Any, password: Any) -> PasswordCredentials:
-    """The call's credentials from its ``user`` and ``password`` elements."""
-    return PasswordCredentials(user, password)
+def _credentials(ctx: Any, user: Any, password: Any) -> PasswordCredentials:
+    """The call's credentials: ``user``/``password`` elements, or a UsernameToken header."""
+    return credentials_for(ctx.in_header_doc, user, password)
 
 
 def _documented(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,6 +37,8 @@ def _documented(function: Callable[..., Any]) -> Callable[..., Any]:
     function.__doc__ = (
         f"{method.summary}. Compulsory: {', '.join(method.compulsory)}.{optional}"
         f" Faults (detail UserServiceFault/code): {codes}."
+        " user/password may come instead in a WS-Security UsernameToken (PasswordText),"
+        " which adds INVALID_SECURITY_HEADER and UNSUPPORTED_PASSWORD_TYPE."
     )
     return function
 
@@ -63,7 +66,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getbalance(ctx, user, password):
-        return ctx.udc.getbalance(_caller(ctx), _credentials(user, password))
+        return ctx.udc.getbalance(_caller(ctx), _credentials(ctx, user, password))
 
     @rpc(
         text_param("user"),
@@ -98,7 +101,7 @@ class UserService(ServiceBase):
     ):
         return ctx.udc.addaddress(
             _caller(ctx),
-            _credentials(user, password),
+            _credentials(ctx, user, password),
             namelastname,
             iscompany,
             companyname,
@@ -118,7 +121,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def deleteaddress(ctx, user, password, idaddress):
-        ctx.udc.deleteaddress(_caller(ctx), _credentials(user, password), idaddress)
+        ctx.udc.deleteaddress(_caller(ctx), _credentials(ctx, user, password), idaddress)
 
     @rpc(
         text_param("user"),
@@ -129,7 +132,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getaddresses(ctx, user, password):
-        return ctx.udc.getaddresses(_caller(ctx), _credentials(user, password))
+        return ctx.udc.getaddresses(_caller(ctx), _credentials(ctx, user, password))
 
     @rpc(
         text_param("user"),
@@ -140,7 +143,7 @@ class UserService(ServiceBase):
     )
     @_documented
     def getchannels(ctx, user, password):
-        return ctx.udc.getchannels(_caller(ctx), _credentials(user, password))
+        return ctx.udc.getchannels(_caller(ctx), _credentials(ctx, user, password))
 
     @rpc(
         text_param("user"),
@@ -151,4 +154,4 @@ class UserService(ServiceBase):
     )
     @_documented
     def modifychannel(ctx, user, password, channelname, active):
-        ctx.udc.modifychannel(_caller(ctx), _credentials(user, password), channelname, active)
+        ctx.udc.modifychannel(_caller(ctx), _credentials(ctx, user, password), channelname, active)

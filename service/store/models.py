@@ -129,3 +129,13 @@ class ServiceSecret(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(255))
+
+
+class SecurityNonce(Base):
+    """WS-Security nonces seen recently (a digest of each), to refuse a replayed message."""
+
+    __tablename__ = "security_nonces"
+    __table_args__ = (Index("ix_security_nonces_expires_at", "expires_at"),)
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

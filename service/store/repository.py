@@ -346,3 +346,16 @@ class Repository:
         return self.session.execute(
             select(models.ServiceSecret.value).where(models.ServiceSecret.name == name)
         ).scalar_one()
+
+    # WS-Security nonces -------------------------------------------------------
+
+    def remember_nonce(self, digest: str, expires_at: datetime, now: datetime) -> bool:
+        """Record a nonce; False when it was seen before and has not expired yet."""
+        nonces = models.SecurityNonce
+        self.session.execute(delete(nonces).where(nonces.expires_at < now))
+        result = self.session.execute(
+            self._insert(nonces.__table__)
+            .values(digest=digest, expires_at=expires_at)
+            .on_conflict_do_nothing()
+        )
+        return result.rowcount == 1

@@ -25,7 +25,10 @@ def code_of(call: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
     """The catalogue code of the fault a zeep call raises, read from its typed detail."""
     fault = fault_of(call, *args, **kwargs)
     code = fault.detail.findtext(f"{{{NS}}}UserServiceFault/{{{NS}}}code")
-    assert fault.code.endswith(f".{code}"), (fault.code, code)
+    if fault.subcodes:  # SOAP 1.2: the code is the Subcode
+        assert [q.localname for q in fault.subcodes] == [code]
+    else:
+        assert fault.code.endswith(f".{code}"), (fault.code, code)
     return code
 
 

@@ -87,7 +87,11 @@ def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
     passwords = CountingPasswords()
     throttle = LoginThrottle(store.core.units, ThrottleSettings())
     authenticator = Authenticator(
-        passwords, throttle, VerifiedCache(b"k" * 32), store.core.authenticator.tokens
+        passwords,
+        throttle,
+        VerifiedCache(b"k" * 32),
+        store.core.authenticator.tokens,
+        store.core.authenticator.replay,
     )
     user, password = store.account()
     caller = Caller("192.0.2.44")
