@@ -353,9 +353,11 @@ class Repository:
         """Record a nonce; False when it was seen before and has not expired yet."""
         nonces = models.SecurityNonce
         self.session.execute(delete(nonces).where(nonces.expires_at < now))
-        result = self.session.execute(
+        # RETURNING says whether the row went in (rowcount of ON CONFLICT is not portable).
+        inserted = self.session.execute(
             self._insert(nonces.__table__)
             .values(digest=digest, expires_at=expires_at)
             .on_conflict_do_nothing()
-        )
-        return result.rowcount == 1
+            .returning(nonces.digest)
+        ).first()
+        return inserted is not None
