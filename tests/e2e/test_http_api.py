@@ -10,7 +10,7 @@ import requests
 from tests.conftest import Store
 from tests.e2e.conftest import RunningServer
 from tests.e2e.http import http_call, outcome
-from tests.e2e.test_soap_operations import MADRID, NEW_YORK, address_params
+from tests.e2e.test_soap_operations import MADRID, address_params, stored_address
 
 
 @pytest.mark.parametrize("how", ["get", "form", "multipart"])
@@ -26,22 +26,7 @@ def test_every_operation(store: Store, server: RunningServer, how: str) -> None:
     idaddress = created["idaddress"]
     assert isinstance(idaddress, int)
     assert call("getaddresses") == {
-        "list": [
-            {
-                "id": idaddress,
-                "namelastname": "Zoë Ñúñez 東京",
-                "iscompany": 0,
-                "companyname": "",
-                "documentid": "123456789A",
-                "countrycode": "US",
-                "cityid": NEW_YORK,
-                "cityname": "New York",
-                "zipcode": "10001",
-                "address": "5th Avenue 1",
-                "verified": 0,
-                "addressverified": 0,
-            }
-        ]
+        "list": [stored_address(idaddress, namelastname="Zoë Ñúñez 東京")]
     }
     assert call("deleteaddress", idaddress=idaddress) == {}
     assert call("getaddresses") == {"list": []}

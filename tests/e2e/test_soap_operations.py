@@ -30,6 +30,18 @@ def address_params(**changes: Any) -> dict[str, Any]:
     return params
 
 
+def stored_address(idaddress: int, **changes: Any) -> dict[str, Any]:
+    """How ``address_params()`` comes back from getaddresses, as plain data."""
+    params = address_params(**changes)
+    return {
+        "id": idaddress,
+        **params,
+        "countrycode": params["countrycode"].upper(),
+        "verified": 0,
+        "addressverified": 0,
+    }
+
+
 def test_getbalance_is_an_exact_decimal(store: Store, client: zeep.Client) -> None:
     user, password = store.account("125.50")
     balance = client.service.getbalance(user=user, password=password)
