@@ -45,6 +45,12 @@ class ErrorCode(enum.Enum):
         Side.CLIENT,
         False,
     )
+    ACCESS_DISABLED = ("This API access is disabled or revoked", Side.CLIENT, False)
+    IP_NOT_ALLOWED = (
+        "Calls from this address are not allowed for this account",
+        Side.CLIENT,
+        False,
+    )
     MISSING_TOKEN = ("Bearer token not included", Side.CLIENT, False)
     INVALID_TOKEN = ("The token is not valid", Side.CLIENT, False)
     EXPIRED_TOKEN = ("The token has expired", Side.CLIENT, False)

@@ -32,6 +32,8 @@ _LOGIN = (
     ErrorCode.MISSING_PASSWORD,
     ErrorCode.TOO_MANY_ATTEMPTS,
     ErrorCode.INCORRECT_USER_PASSWORD,
+    ErrorCode.ACCESS_DISABLED,
+    ErrorCode.IP_NOT_ALLOWED,
 )
 _ALWAYS = (
     ErrorCode.MALFORMED_REQUEST,
@@ -163,7 +165,7 @@ class UserOperations:
     def issuetoken(self, caller: Caller, credentials: PasswordCredentials) -> IssuedToken:
         """A short-lived bearer token for the account (the JWT transport's login)."""
         with self._call(caller, credentials) as (_, account):
-            return self._authenticator.tokens.issue(account.email, account.password_hash)
+            return self._authenticator.tokens.issue(account.login, account.password_hash)
 
     def getbalance(self, caller: Caller, credentials: CallCredentials) -> Decimal:
         """The account's balance."""

@@ -7,6 +7,7 @@ looked at), then INCORRECT_USER_PASSWORD.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from dataclasses import dataclass
 
 from ..domain.caller import Caller
@@ -43,6 +44,21 @@ class LoginFailed(UserApiError):
         self.keys = keys
 
 
+def _allowed(repository: Repository, account: AccountRecord, source_ip: str) -> bool:
+    """True when ``source_ip`` passes the account's filter and the access's (empty: all pass)."""
+    try:
+        address = ipaddress.ip_address(source_ip)
+    except ValueError:
+        return False
+    for networks in (
+        repository.networks(account.id, None),
+        repository.networks(account.id, account.access_id),
+    ):
+        if networks and not any(address in ipaddress.ip_network(n) for n in networks):
+            return False
+    return True
+
+
 class Authenticator:
     """Checks the credentials of a call."""
 
@@ -63,22 +79,35 @@ class Authenticator:
     def authenticate(
         self, repository: Repository, caller: Caller, credentials: CallCredentials
     ) -> Authenticated:
-        """The login the credentials open, or the first failing check's code."""
+        """The login the credentials open, or the first failing check's code.
+
+        After the credentials: the access must be enabled (ACCESS_DISABLED), then
+        the caller's address must pass the account's and the access's IP filters
+        (IP_NOT_ALLOWED). Both come after the password, so they tell nothing to
+        someone who does not have it.
+        """
         if isinstance(credentials, TokenCredentials):
-            return self._with_token(repository, credentials)
-        return self._with_password(repository, caller, credentials)
+            login = self._with_token(repository, credentials)
+        else:
+            login = self._with_password(repository, caller, credentials)
+        account = login.account
+        if account.access_state != "enabled":
+            raise UserApiError(ErrorCode.ACCESS_DISABLED)
+        if account.ip_filtered and not _allowed(repository, account, caller.source_ip):
+            raise UserApiError(ErrorCode.IP_NOT_ALLOWED)
+        return login
 
     def _with_token(self, repository: Repository, credentials: TokenCredentials) -> Authenticated:
         """A token must be valid and issued under the account's current password."""
         if credentials.token is None or credentials.token.strip() == "":
             raise UserApiError(ErrorCode.MISSING_TOKEN)
         claims = self.tokens.verify(credentials.token.strip())
-        account = repository.account_by_email(claims.email)
+        account = repository.login_record(claims.login)
         if account is None or not hmac.compare_digest(
             self.tokens.fingerprint(account.password_hash), claims.fingerprint
         ):
             raise UserApiError(ErrorCode.INVALID_TOKEN)
-        return Authenticated(account, claims.email, forget_failures=False)
+        return Authenticated(account, claims.login, forget_failures=False)
 
     def _with_password(
         self, repository: Repository, caller: Caller, credentials: PasswordCredentials
@@ -100,7 +129,7 @@ class Authenticator:
         forget_failures = self.throttle.check(repository, keys)
         account = None
         if len(email) <= MAX_LENGTH["user"] and len(secret) <= MAX_LENGTH["password"]:
-            account = repository.account_by_email(email)
+            account = repository.login_record(email)
         if account is not None and self._cache.verified(email, secret, account.password_hash):
             return Authenticated(account, email, forget_failures)
         stored = None if account is None else account.password_hash

@@ -42,7 +42,7 @@ class IssuedToken:
 class TokenClaims:
     """What a valid token says: whose it is, and under which password it was issued."""
 
-    email: str
+    login: str
     fingerprint: str
 
 
@@ -70,13 +70,13 @@ class TokenSigner:
         digest = hmac.new(self._signing_key(), password_hash.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
-    def issue(self, email: str, password_hash: str) -> IssuedToken:
-        """A token for ``email``, valid for the configured lifetime."""
+    def issue(self, login: str, password_hash: str) -> IssuedToken:
+        """A token for ``login`` (an e-mail or an access login), valid for its lifetime."""
         now = datetime.now(UTC)
         claims = {
             "iss": ISSUER,
             "aud": AUDIENCE,
-            "sub": email,
+            "sub": login,
             "iat": now,
             "nbf": now,
             "exp": now + timedelta(seconds=self.lifetime_seconds),

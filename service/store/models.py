@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -41,6 +42,8 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     balance: Mapped[Decimal] = mapped_column(Money())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # True when the account has an IP filter: logins read it without another query.
+    ip_filtered: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Address(Base):
@@ -139,3 +142,48 @@ class SecurityNonce(Base):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiAccess(Base):
+    """A way into an account: its own login (``login`` NULL) or a generated access.
+
+    A generated access has a ``login`` (``ak_...``) and a secret kept only as an
+    Argon2 hash; either kind is enabled, disabled or revoked on its own. The
+    ``first_used_at``.. ``last_method`` columns are the connection tracking.
+    """
+
+    __tablename__ = "api_accesses"
+    __table_args__ = (
+        UniqueConstraint("account_id", "name", name="uq_api_accesses_account_name"),
+        UniqueConstraint("login", name="uq_api_accesses_login"),
+        CheckConstraint(
+            "state IN ('enabled', 'disabled', 'revoked')", name="ck_api_accesses_state"
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    login: Mapped[str | None] = mapped_column(String(64))
+    secret_hash: Mapped[str | None] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16), default="enabled")
+    ip_filtered: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_source_ip: Mapped[str | None] = mapped_column(String(45))
+    last_api: Mapped[str | None] = mapped_column(String(16))
+    last_method: Mapped[str | None] = mapped_column(String(32))
+
+
+class IpFilter(Base):
+    """An address or network allowed to call, for an account (``access_id`` NULL) or an access."""
+
+    __tablename__ = "ip_filters"
+    __table_args__ = (Index("ix_ip_filters_account_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    access_id: Mapped[int | None] = mapped_column(ForeignKey("api_accesses.id", ondelete="CASCADE"))
+    network: Mapped[str] = mapped_column(String(64))

@@ -16,15 +16,44 @@ from ..domain.address import Address, NewAddress
 from ..domain.channel import Channel
 from . import models
 
+# Generated access logins start with this; an e-mail address never does.
+ACCESS_LOGIN_PREFIX = "ak_"
+# The name of the access that is the account's own e-mail and password.
+OWN_LOGIN = "login"
+
 
 @dataclass(frozen=True)
 class AccountRecord:
-    """What a login loads, in one query."""
+    """What a login loads, in one query: the account and the access used.
+
+    ``password_hash`` is the hash the password is checked against: the account's
+    own for its own login, the access's secret for a generated access.
+    """
 
     id: int
     email: str
     password_hash: str
     balance: Decimal
+    access_id: int
+    # What the caller logs in as: the e-mail for the own login, else the access's login.
+    login: str
+    access_state: str = "enabled"
+    ip_filtered: bool = False
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    """One API access of an account (operator view)."""
+
+    id: int
+    name: str
+    login: str | None
+    state: str
+    created_at: datetime
+    last_used_at: datetime | None
+    last_source_ip: str | None
+    last_api: str | None
+    last_method: str | None
 
 
 @dataclass(frozen=True)
@@ -64,17 +93,31 @@ class Repository:
 
     # Accounts -------------------------------------------------------------
 
-    def account_by_email(self, email: str) -> AccountRecord | None:
-        """The account whose (lower-cased) e-mail is ``email``."""
-        row = self.session.execute(
-            select(
-                models.Account.id,
-                models.Account.email,
-                models.Account.password_hash,
-                models.Account.balance,
-            ).where(models.Account.email == email)
-        ).first()
+    def login_record(self, user: str) -> AccountRecord | None:
+        """The account and access a ``user`` names: an access login, or an account's e-mail."""
+        account, access = models.Account, models.ApiAccess
+        columns = (
+            account.id,
+            account.email,
+            func.coalesce(access.secret_hash, account.password_hash),
+            account.balance,
+            access.id,
+            func.coalesce(access.login, account.email),
+            access.state,
+            or_(account.ip_filtered, access.ip_filtered),
+        )
+        if user.startswith(ACCESS_LOGIN_PREFIX):
+            query = select(*columns).join(access, access.account_id == account.id)
+            query = query.where(access.login == user)
+        else:
+            joined = (access.account_id == account.id) & access.login.is_(None)
+            query = select(*columns).join(access, joined).where(account.email == user)
+        row = self.session.execute(query).first()
         return None if row is None else AccountRecord(*row)
+
+    def account_by_email(self, email: str) -> AccountRecord | None:
+        """The account whose (lower-cased) e-mail is ``email``, with its own login."""
+        return None if email.startswith(ACCESS_LOGIN_PREFIX) else self.login_record(email)
 
     def lock_account(self, account_id: int) -> None:
         """Serialise writers of one account (FOR UPDATE; SQLite's write lock already does)."""
@@ -86,9 +129,16 @@ class Repository:
         self, email: str, password_hash: str, balance: Decimal, channel_types: tuple[str, ...]
     ) -> int:
         """A new account with one channel per type, named after the type."""
-        account = models.Account(email=email, password_hash=password_hash, balance=balance)
+        account = models.Account(
+            email=email, password_hash=password_hash, balance=balance, ip_filtered=False
+        )
         self.session.add(account)
         self.session.flush()
+        self.session.add(
+            models.ApiAccess(
+                account_id=account.id, name=OWN_LOGIN, state="enabled", ip_filtered=False
+            )
+        )
         for channeltype in channel_types:
             self.session.add(
                 models.Channel(
@@ -361,3 +411,81 @@ class Repository:
             .returning(nonces.digest)
         ).first()
         return inserted is not None
+
+    # API accesses and IP filters ---------------------------------------------
+
+    def create_access(self, account_id: int, name: str, login: str, secret_hash: str) -> int:
+        """A new, enabled access to the account."""
+        access = models.ApiAccess(
+            account_id=account_id,
+            name=name,
+            login=login,
+            secret_hash=secret_hash,
+            state="enabled",
+            ip_filtered=False,
+        )
+        self.session.add(access)
+        self.session.flush()
+        return access.id
+
+    def accesses(self, account_id: int) -> list[AccessRecord]:
+        """The account's accesses, its own login first."""
+        a = models.ApiAccess
+        rows = self.session.execute(
+            select(
+                a.id,
+                a.name,
+                a.login,
+                a.state,
+                a.created_at,
+                a.last_used_at,
+                a.last_source_ip,
+                a.last_api,
+                a.last_method,
+            )
+            .where(a.account_id == account_id)
+            .order_by(a.id)
+        )
+        return [AccessRecord(*row) for row in rows]
+
+    def set_access_state(self, account_id: int, name: str, state: str) -> bool:
+        """Enable, disable or revoke an access by name; a revoked one stays revoked."""
+        a = models.ApiAccess
+        result = self.session.execute(
+            update(a)
+            .where(a.account_id == account_id, a.name == name, a.state != "revoked")
+            .values(state=state)
+        )
+        return result.rowcount == 1
+
+    def networks(self, account_id: int, access_id: int | None) -> list[str]:
+        """The networks allowed for the account (access_id None) or for one access."""
+        f = models.IpFilter
+        condition = f.access_id.is_(None) if access_id is None else f.access_id == access_id
+        rows = self.session.execute(
+            select(f.network).where(f.account_id == account_id, condition).order_by(f.id)
+        )
+        return list(rows.scalars())
+
+    def set_networks(self, account_id: int, access_id: int | None, networks: list[str]) -> None:
+        """Replace an IP filter (empty: every address is allowed)."""
+        f = models.IpFilter
+        condition = f.access_id.is_(None) if access_id is None else f.access_id == access_id
+        self.session.execute(delete(f).where(f.account_id == account_id, condition))
+        for network in networks:
+            self.session.add(f(account_id=account_id, access_id=access_id, network=network))
+        owner = models.Account if access_id is None else models.ApiAccess
+        key = account_id if access_id is None else access_id
+        self.session.execute(
+            update(owner).where(owner.id == key).values(ip_filtered=bool(networks))
+        )
+        self.session.flush()
+
+    def access_id(self, account_id: int, name: str) -> int | None:
+        """The id of the account's access called ``name``."""
+        a = models.ApiAccess
+        return self.session.execute(
+            select(a.id).where(
+                a.account_id == a.account_id, a.account_id == account_id, a.name == name
+            )
+        ).scalar_one_or_none()
