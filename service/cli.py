@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import re
 import secrets
 import sys
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from .settings import Settings, SettingsError
 from .store import migrate
 from .store.database import normalise_url
 from .store.money import PRECISION, SCALE
+from .store.repository import ACCESS_LOGIN_PREFIX, OWN_LOGIN
 
 DEMO_USER = "demo@example.com"
 DEMO_BALANCE = Decimal("100.00")
@@ -92,6 +94,21 @@ def ip_address(text: str) -> str:
         return str(ipaddress.ip_address(text.strip()))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an IP address: {text!r}") from None
+
+
+def network(text: str) -> str:
+    """An IPv4 or IPv6 address or network (host bits are cleared)."""
+    try:
+        return str(ipaddress.ip_network(text.strip(), strict=False))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an IP address or network: {text!r}") from None
+
+
+def access_name(text: str) -> str:
+    """A name for an access: 1 to 64 letters, digits, dots, dashes or underscores."""
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", text):
+        raise argparse.ArgumentTypeError("1 to 64 letters, digits, '.', '-' or '_'")
+    return text
 
 
 def flag(text: str) -> int:
@@ -177,6 +194,119 @@ def address_verify(core: Core, args: argparse.Namespace) -> None:
             raise CommandError(f"no address {args.idaddress}")
         uow.commit()
     print(f"address {args.idaddress} updated")
+
+
+def _account_id(core: Core, email_address: str) -> int:
+    with core.units.reading() as uow:
+        account = uow.repository.account_by_email(email_address)
+    if account is None:
+        raise CommandError(f"no account {email_address}")
+    return account.id
+
+
+def access_create(core: Core, args: argparse.Namespace) -> None:
+    """Create an API access; its login and secret are shown this once."""
+    account_id = _account_id(core, args.email)
+    # Lower-case, as every login is compared.
+    login = ACCESS_LOGIN_PREFIX + secrets.token_hex(12)
+    secret = secrets.token_urlsafe(24)
+    with core.units.writing() as uow:
+        if uow.repository.access_id(account_id, args.name) is not None:
+            raise CommandError(f"{args.email} already has an access called {args.name}")
+        uow.repository.create_access(account_id, args.name, login, core.passwords.hash(secret))
+        uow.commit()
+    print(
+        f"access {args.name} of {args.email}\n  user:     {login}\n  password: {secret}\n"
+        "The password is shown only now; it is stored as a hash."
+    )
+
+
+def access_list(core: Core, args: argparse.Namespace) -> None:
+    """List an account's API accesses with their last use (connection tracking)."""
+    account_id = _account_id(core, args.email)
+    with core.units.reading() as uow:
+        for access in uow.repository.accesses(account_id):
+            login = access.login or f"{args.email} (own login)"
+            last = "never used"
+            if access.last_used_at is not None:
+                last = (
+                    f"last {access.last_used_at.isoformat()} from {access.last_source_ip}"
+                    f" via {access.last_api} {access.last_method}"
+                )
+            print(f"{access.name}\t{login}\t{access.state}\t{last}")
+
+
+def _set_access_state(core: Core, args: argparse.Namespace, state: str) -> None:
+    account_id = _account_id(core, args.email)
+    with core.units.writing() as uow:
+        if not uow.repository.set_access_state(account_id, args.name, state):
+            raise CommandError(f"{args.email} has no access {args.name} that can be {state}")
+        uow.commit()
+    print(f"access {args.name} of {args.email} is {state}")
+
+
+def access_enable(core: Core, args: argparse.Namespace) -> None:
+    """Enable an access (not a revoked one)."""
+    _set_access_state(core, args, "enabled")
+
+
+def access_disable(core: Core, args: argparse.Namespace) -> None:
+    """Disable an access until it is enabled again."""
+    _set_access_state(core, args, "disabled")
+
+
+def access_revoke(core: Core, args: argparse.Namespace) -> None:
+    """Revoke an access for good."""
+    _set_access_state(core, args, "revoked")
+
+
+def _filter_owner(core: Core, args: argparse.Namespace) -> tuple[int, int | None]:
+    account_id = _account_id(core, args.email)
+    if args.access is None:
+        return account_id, None
+    with core.units.reading() as uow:
+        access_id = uow.repository.access_id(account_id, args.access)
+    if access_id is None:
+        raise CommandError(f"{args.email} has no access {args.access}")
+    return account_id, access_id
+
+
+def _change_networks(core: Core, args: argparse.Namespace, allow: bool) -> None:
+    account_id, access_id = _filter_owner(core, args)
+    with core.units.writing() as uow:
+        networks = uow.repository.networks(account_id, access_id)
+        if allow and args.network not in networks:
+            networks.append(args.network)
+        elif not allow:
+            if args.network not in networks:
+                raise CommandError(f"{args.network} is not in that filter")
+            networks.remove(args.network)
+        uow.repository.set_networks(account_id, access_id, networks)
+        uow.commit()
+    scope = f"access {args.access}" if args.access else "the account"
+    shown = ", ".join(networks) or "every address (no filter)"
+    print(f"{args.email}, {scope}: {shown}")
+
+
+def ip_allow(core: Core, args: argparse.Namespace) -> None:
+    """Add an address or network to an IP filter (an empty filter allows every address)."""
+    _change_networks(core, args, allow=True)
+
+
+def ip_deny(core: Core, args: argparse.Namespace) -> None:
+    """Remove an address or network from an IP filter."""
+    _change_networks(core, args, allow=False)
+
+
+def ip_list(core: Core, args: argparse.Namespace) -> None:
+    """Show the account's IP filter and its accesses'."""
+    account_id = _account_id(core, args.email)
+    with core.units.reading() as uow:
+        print(f"account\t{', '.join(uow.repository.networks(account_id, None)) or '(all)'}")
+        for access in uow.repository.accesses(account_id):
+            networks = uow.repository.networks(account_id, access.id)
+            if networks:
+                print(f"access {access.name}\t{', '.join(networks)}")
 
 
 def throttle_list(core: Core, args: argparse.Namespace) -> None:
@@ -302,6 +432,32 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("idaddress", type=positive_id)
     sub.add_argument("--verified", type=flag)
     sub.add_argument("--addressverified", type=flag)
+
+    access = commands.add_parser("access", help="API accesses").add_subparsers(required=True)
+    sub = command(access, "create", access_create)
+    sub.add_argument("email", type=email)
+    sub.add_argument("--name", type=access_name, required=True)
+    sub = command(access, "list", access_list)
+    sub.add_argument("email", type=email)
+    for name, run in (
+        ("enable", access_enable),
+        ("disable", access_disable),
+        ("revoke", access_revoke),
+    ):
+        sub = command(access, name, run)
+        sub.add_argument("email", type=email)
+        sub.add_argument("name", type=access_name, help=f"the access ('{OWN_LOGIN}': own login)")
+
+    ip = commands.add_parser("ip", help="IP filters").add_subparsers(required=True)
+    for name, run in (("allow", ip_allow), ("deny", ip_deny)):
+        sub = command(ip, name, run)
+        sub.add_argument("email", type=email)
+        sub.add_argument("network", type=network)
+        sub.add_argument(
+            "--access", type=access_name, help="the access's filter, not the account's"
+        )
+    sub = command(ip, "list", ip_list)
+    sub.add_argument("email", type=email)
 
     throttle = commands.add_parser("throttle", help="failed-login throttling").add_subparsers(
         required=True
