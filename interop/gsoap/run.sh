@@ -12,6 +12,9 @@ rm -rf build && mkdir build
 curl -fsS "$INTEROP_WSDL" -o build/service.wsdl
 (
   cd build
+  # For a soap12 binding wsdl2h adds #import "soap12.h", so soapcpp2 puts the SOAP 1.2
+  # envelope namespace in the nsmap, which makes the proxy speak SOAP 1.2: nothing here
+  # depends on INTEROP_SOAP.
   wsdl2h -o userservice.h -t /usr/share/gsoap/WS/typemap.dat service.wsdl >wsdl2h.log 2>&1 || { cat wsdl2h.log; exit 1; }
   # -j: C++ proxy class sharing one soap context; -C: client side only.
   soapcpp2 -j -C -I/usr/share/gsoap/import userservice.h >soapcpp2.log 2>&1 || { cat soapcpp2.log; exit 1; }

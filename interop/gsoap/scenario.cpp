@@ -91,12 +91,19 @@ int main() {
   if (p.getbalance(&bad, badr) == SOAP_OK) {
     check("fault", false, "no fault");
   } else {
-    // soapcpp2 generates the detail member from the WSDL's fault message.
-    const SOAP_ENV__Detail *d = s->fault ? s->fault->detail : nullptr;
+    // soapcpp2 generates the detail member from the WSDL's fault message. The nsmap that
+    // wsdl2h made from the binding sets the SOAP version (s->version); a SOAP 1.2 fault's
+    // Detail and Subcode land in their own members, SOAP_ENV__Detail and SOAP_ENV__Code.
+    const bool v12 = s->version == 2;
+    const SOAP_ENV__Detail *d = !s->fault ? nullptr : v12 ? s->fault->SOAP_ENV__Detail : s->fault->detail;
     const ns1__UserServiceFault *f = d ? d->ns1__UserServiceFault_ : nullptr;
     const char *fc = *soap_faultcode(s);
-    check("fault typed (soap->fault->detail->ns1__UserServiceFault_->code)", f && f->code == "INCORRECT_USER_PASSWORD",
-          std::string("faultcode=") + (fc ? fc : "?") + " code=" + (f ? f->code : "<no detail>"));
+    const char *sub = v12 ? *soap_faultsubcode(s) : nullptr;
+    check(std::string("fault typed (soap->fault->") + (v12 ? "SOAP_ENV__Detail" : "detail") +
+              "->ns1__UserServiceFault_->code)",
+          f && f->code == "INCORRECT_USER_PASSWORD",
+          std::string("faultcode=") + (fc ? fc : "?") + (v12 ? std::string(" subcode=") + (sub ? sub : "?") : "") +
+              " code=" + (f ? f->code : "<no detail>"));
   }
 
   std::cout << (ok ? "ALL OK" : "SOME FAILED") << std::endl;

@@ -10,6 +10,7 @@ const WSDL = env('INTEROP_WSDL');
 const USER = env('INTEROP_USER');
 const PASSWORD = env('INTEROP_PASSWORD');
 const NAME = 'Zoë Ñúñez 東京';
+const SOAP12 = (process.env.INTEROP_SOAP || '1.1') === '1.2';
 
 let ok = true;
 const check = (label, passed, info) => {
@@ -23,10 +24,14 @@ const list = (x) => (x == null ? [] : Array.isArray(x) ? x : [x]);
   // node-soap parses xs:decimal with parseFloat by default, so 125.50 arrives as the
   // number 125.5 (and larger amounts would lose precision). The customDeserializer
   // keeps the lexical value as a string instead.
-  const client = await soap.createClientAsync(WSDL, {
+  // node-soap does not take the SOAP version from the WSDL's binding: without
+  // forceSoap12Headers it sends a SOAP 1.1 envelope (text/xml + SOAPAction) even to a soap12 port.
+  const options = {
     disableCache: true,
     customDeserializer: { decimal: (text) => text },
-  });
+    forceSoap12Headers: SOAP12,
+  };
+  const client = await soap.createClientAsync(WSDL, options);
   const call = async (op, args) => (await client[`${op}Async`]({ user: USER, password: PASSWORD, ...args }))[0];
   const channels = async () => list((await call('getchannels')).list.channel);
 
@@ -62,12 +67,25 @@ const list = (x) => (x == null ? [] : Array.isArray(x) ? x : [x]);
     await call('getbalance', { password: 'wrong-password' });
     check('fault', false, 'no error');
   } catch (e) {
-    // node-soap has no fault classes: the detail is the parsed envelope, untyped.
+    // node-soap has no fault classes: the detail is the parsed envelope, untyped, and
+    // shaped as on the wire: SOAP 1.1's faultcode/detail, SOAP 1.2's Code/Subcode/Detail.
     const fault = e.root && e.root.Envelope && e.root.Envelope.Body && e.root.Envelope.Body.Fault;
-    const code = fault && fault.detail && fault.detail.UserServiceFault && fault.detail.UserServiceFault.code;
-    check('fault untyped (e.root.Envelope.Body.Fault.detail.UserServiceFault.code)', code === 'INCORRECT_USER_PASSWORD',
-      { faultcode: fault && fault.faultcode, code });
+    const where = SOAP12 ? 'Detail' : 'detail';
+    const detail = fault && fault[where];
+    const code = detail && detail.UserServiceFault && detail.UserServiceFault.code;
+    const faultcode = !fault ? undefined : SOAP12
+      ? [fault.Code && fault.Code.Value, fault.Code && fault.Code.Subcode && fault.Code.Subcode.Value]
+      : fault.faultcode;
+    check(`fault untyped (e.root.Envelope.Body.Fault.${where}.UserServiceFault.code)`, code === 'INCORRECT_USER_PASSWORD',
+      { faultcode, code });
   }
+
+  // WS-Security UsernameToken (PasswordText, with a Nonce and Created) in place of the
+  // user/password elements: a second client whose calls carry no credentials in the body.
+  const wsse = await soap.createClientAsync(WSDL, options);
+  wsse.setSecurity(new soap.WSSecurity(USER, PASSWORD, { passwordType: 'PasswordText', hasNonce: true }));
+  r = (await wsse.getbalanceAsync({}))[0];
+  check('getbalance with a UsernameToken (WSSecurity)', r.balance === '125.50', { balance: r.balance });
 
   console.log(ok ? 'ALL OK' : 'SOME FAILED');
   process.exit(ok ? 0 : 1);

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from suds import WebFault
 from suds.client import Client
+from suds.wsse import Security, UsernameToken
 
 WSDL = os.environ["INTEROP_WSDL"]
 USER = os.environ["INTEROP_USER"]
@@ -84,6 +85,16 @@ def main():
         )
     else:
         check("fault", False, "no fault raised")
+
+    # WS-Security UsernameToken (PasswordText, with a Nonce and Created) in place of the
+    # user/password elements, through suds's own wsse option.
+    token = UsernameToken(USER, PASSWORD)
+    token.setnonce()
+    token.setcreated()
+    security = Security()
+    security.tokens.append(token)
+    balance = Client(WSDL, cache=None, wsse=security).service.getbalance()
+    check("getbalance with a UsernameToken (wsse option)", str(balance) == "125.50", repr(balance))
 
     print("ALL OK" if ok else "SOME FAILED")
     return 0 if ok else 1
