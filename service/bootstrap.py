@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from .apilog.writer import ApiLogWriter
 from .auth.cache import VerifiedCache
 from .auth.credentials import Authenticator
 from .auth.passwords import Passwords
@@ -29,6 +30,7 @@ class Core:
     passwords: Passwords
     authenticator: Authenticator
     operations: UserOperations
+    api_log: ApiLogWriter
 
 
 def build_core(settings: Settings | None = None) -> Core:
@@ -46,4 +48,11 @@ def build_core(settings: Settings | None = None) -> Core:
     tokens = TokenSigner(units, settings.secret_key, settings.token_seconds)
     authenticator = Authenticator(passwords, throttle, cache, tokens, ReplayGuard(units))
     operations = UserOperations(units, authenticator, settings.max_addresses)
-    return Core(settings, engine, units, passwords, authenticator, operations)
+    api_log = ApiLogWriter(
+        units,
+        enabled=settings.api_log,
+        mask_personal=settings.api_log_mask_personal,
+        flush_seconds=settings.api_log_flush_seconds,
+        max_pending=settings.api_log_max_pending,
+    )
+    return Core(settings, engine, units, passwords, authenticator, operations, api_log)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import logging
 import re
 import secrets
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -309,6 +311,62 @@ def ip_list(core: Core, args: argparse.Namespace) -> None:
                 print(f"access {access.name}\t{', '.join(networks)}")
 
 
+def _moment(text: str) -> datetime:
+    """An ISO date or date and time (UTC unless it says otherwise)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date or time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def logs(core: Core, args: argparse.Namespace) -> None:
+    """Show the API log, newest first, filtered."""
+    filters: dict[str, object] = {
+        "api": args.api,
+        "method": args.method,
+        "error_code": args.error,
+        "source_ip": args.ip,
+        "since": args.since,
+        "until": args.until,
+    }
+    if args.account:
+        filters["account_id"] = _account_id(core, args.account)
+        if args.access:
+            with core.units.reading() as uow:
+                filters["access_id"] = uow.repository.access_id(filters["account_id"], args.access)
+    with core.units.reading() as uow:
+        entries = uow.repository.api_log(filters, args.limit)
+    for row in entries:
+        row["created_at"] = row["created_at"].isoformat()
+        row["parameters"] = json.loads(row["parameters"])
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            outcome = row["error_code"] or row["result"] or ""
+            print(
+                f"{row['created_at']}\t{row['request_id']}\t{row['source_ip']}\t{row['api']}"
+                f"\t{row['method']}\t{row['status']}\t{outcome}\t{row['duration_ms']} ms"
+            )
+
+
+def logs_purge(core: Core, args: argparse.Namespace) -> None:
+    """Delete API log entries older than the retention (or --days)."""
+    days = args.days or core.settings.api_log_retention_days
+    with core.units.writing() as uow:
+        deleted = uow.repository.purge_api_log(datetime.now(UTC) - timedelta(days=days))
+        uow.commit()
+    print(f"deleted {deleted} API log entries older than {days} days")
+
+
+def connections(core: Core, args: argparse.Namespace) -> None:
+    """Show an account's accesses' use: calls per day, API and method."""
+    account_id = _account_id(core, args.email)
+    with core.units.reading() as uow:
+        for name, day, api, method, calls in uow.repository.usage(account_id):
+            print(f"{day}\t{name}\t{api}\t{method}\t{calls} calls")
+
+
 def throttle_list(core: Core, args: argparse.Namespace) -> None:
     """List failed-login counters and blocks."""
     with core.units.reading() as uow:
@@ -459,6 +517,23 @@ def _parser() -> argparse.ArgumentParser:
     sub = command(ip, "list", ip_list)
     sub.add_argument("email", type=email)
 
+    sub = command(commands, "logs", logs)
+    sub.add_argument("--account", type=email, help="an account's e-mail")
+    sub.add_argument("--access", type=access_name, help="an access of that account, by name")
+    sub.add_argument("--api", choices=("soap11", "soap12", "http", "basic", "jwt"))
+    sub.add_argument("--method")
+    sub.add_argument("--error", metavar="CODE", help="an error code")
+    sub.add_argument("--ip", type=ip_address, help="a source address")
+    sub.add_argument("--since", type=_moment)
+    sub.add_argument("--until", type=_moment)
+    sub.add_argument("--limit", type=int, default=100)
+    sub.add_argument("--json", action="store_true", help="one JSON object a line")
+    purge = commands.add_parser("logs-purge", help=(logs_purge.__doc__ or "").splitlines()[0])
+    purge.set_defaults(run=logs_purge)
+    purge.add_argument("--days", type=int, help="keep this many days (default: the retention)")
+    sub = command(commands, "connections", connections)
+    sub.add_argument("email", type=email)
+
     throttle = commands.add_parser("throttle", help="failed-login throttling").add_subparsers(
         required=True
     )
@@ -517,4 +592,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # An operator sees what failed, never a traceback with data in it.
+        print(f"error: internal error ({type(error).__name__})", file=sys.stderr)
+        return 1
     return 0

@@ -47,8 +47,16 @@ def default_options(settings: Settings) -> dict[str, Any]:
         # master on the host (several masters is how we scale out).
         "control_socket_disable": True,
         "post_fork": post_fork,
+        "worker_exit": worker_exit,
         "when_ready": when_ready,
     }
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """A worker stopping gracefully writes its pending API log first."""
+    core = getattr(worker.wsgi, "core", None)
+    if core is not None:
+        core.api_log.stop()
 
 
 def when_ready(server: Any) -> None:

@@ -75,6 +75,11 @@ class Settings:
     # process for the cache, one stored in the database for tokens.
     secret_key: bytes | None = field(default=None, repr=False)
     token_seconds: int = 900
+    api_log: bool = True
+    api_log_mask_personal: bool = False
+    api_log_flush_seconds: int = 1
+    api_log_max_pending: int = 10_000
+    api_log_retention_days: int = 90
     credential_cache_size: int = 10_000
     credential_cache_seconds: int = 300
 
@@ -126,6 +131,11 @@ class Settings:
             ),
             secret_key=secret_key.encode() if secret_key else None,
             token_seconds=_int(env, "USERAPI_TOKEN_SECONDS", 900, 30, 86_400),
+            api_log=_int(env, "USERAPI_API_LOG", 1, 0, 1) == 1,
+            api_log_mask_personal=_int(env, "USERAPI_API_LOG_MASK_PERSONAL", 0, 0, 1) == 1,
+            api_log_flush_seconds=_int(env, "USERAPI_API_LOG_FLUSH_SECONDS", 1, 1, 60),
+            api_log_max_pending=_int(env, "USERAPI_API_LOG_MAX_PENDING", 10_000, 10, 10**6),
+            api_log_retention_days=_int(env, "USERAPI_API_LOG_RETENTION_DAYS", 90, 1, 36_500),
             credential_cache_size=_int(env, "USERAPI_CREDENTIAL_CACHE_SIZE", 10_000, 0, 10**7),
             credential_cache_seconds=_int(env, "USERAPI_CREDENTIAL_CACHE_SECONDS", 300, 1, 86_400),
         )

@@ -13,8 +13,9 @@ from ..settings import Settings
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
 
 
-# Where the service keeps the client's address for the adapters.
+# Where the service keeps the client's address and the call's trace for the adapters.
 CLIENT_ADDRESS = "usermanagement.client_address"
+TRACE = "usermanagement.trace"
 
 
 def client_address(environ: dict[str, Any], settings: Settings) -> str:

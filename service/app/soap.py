@@ -13,7 +13,7 @@ from ..soap.application import SoapEndpoint, build_spyne_application
 from ..soap.faults import fault_document, to_fault
 from ..soap.wsdl import build_wsdl, with_address
 from .body import BodyError, BodyLimits, read_body
-from .client import CLIENT_ADDRESS, client_address, public_base_url
+from .client import CLIENT_ADDRESS, TRACE, client_address, public_base_url
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -36,6 +36,7 @@ class SoapRoute:
         self._limits = limits
         self.soap_version = soap_version
         self.path = path
+        self.api = "soap12" if soap_version == "1.2" else "soap11"
         application = build_spyne_application(core.operations, soap_version)
         self.wsdl = build_wsdl(application)
         self._endpoint = SoapEndpoint(application)
@@ -46,8 +47,16 @@ class SoapRoute:
         return with_address(self.wsdl, base + self.path)
 
     def _fault(
-        self, start_response: StartResponse, status: str, code: ErrorCode, replacing: bool = False
+        self,
+        environ: Environ,
+        start_response: StartResponse,
+        status: str,
+        code: ErrorCode,
+        replacing: bool = False,
     ) -> list[bytes]:
+        trace = environ.get(TRACE)
+        if trace is not None:
+            trace.error_code = code.name
         body = fault_document(code, self.soap_version)
         start_response(
             status,
@@ -66,10 +75,10 @@ class SoapRoute:
         try:
             body = read_body(environ, self._limits)
         except BodyError as error:
-            return self._fault(start_response, error.status, error.code)
+            return self._fault(environ, start_response, error.status, error.code)
         if not body.strip():
             status = _MALFORMED_STATUS[self.soap_version]
-            return self._fault(start_response, status, ErrorCode.MALFORMED_REQUEST)
+            return self._fault(environ, start_response, status, ErrorCode.MALFORMED_REQUEST)
         environ = {
             **environ,
             "wsgi.input": io.BytesIO(body),
@@ -82,7 +91,7 @@ class SoapRoute:
             # Spyne failed outside its own error handling; the client still gets a fault.
             to_fault(error)  # logs it, without its text
             status = "500 Internal Server Error"
-            return self._fault(start_response, status, ErrorCode.INTERNAL_ERROR, True)
+            return self._fault(environ, start_response, status, ErrorCode.INTERNAL_ERROR, True)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """POST: a call; GET ?wsdl: the WSDL; anything else: 405."""
@@ -90,6 +99,9 @@ class SoapRoute:
         if method == "POST":
             return self._call(environ, start_response)
         if method in ("GET", "HEAD") and _is_wsdl_request(environ):
+            trace = environ.get(TRACE)
+            if trace is not None:
+                trace.method = "wsdl"
             body = self.wsdl_for(environ)
             start_response(
                 "200 OK",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..bootstrap import Core, build_core
 from ..domain.caller import Caller
+from ..domain.trace import CallTrace
 from ..http.api import JsonApi
 from .body import BodyLimits
-from .client import client_address
+from .client import TRACE, client_address
 from .soap import SoapRoute
 
 SOAP_PATH = "/api/soap/"
@@ -50,7 +52,38 @@ class UserManagementApp:
         self._json = JsonApi(core.operations, limits)
 
     def _caller(self, environ: Environ, api: str) -> Caller:
-        return Caller(client_address(environ, self.core.settings), api)
+        return Caller(client_address(environ, self.core.settings), api, environ.get(TRACE))
+
+    def _logged(
+        self,
+        environ: Environ,
+        start_response: StartResponse,
+        api: str,
+        handler: Callable[[Environ, StartResponse], Iterable[bytes]],
+    ) -> list[bytes]:
+        """Serve one API request and queue its API log record; the reply names its id."""
+        trace = CallTrace(
+            client_address(environ, self.core.settings), api, environ.get("HTTP_USER_AGENT")
+        )
+        length = environ.get("CONTENT_LENGTH") or "0"
+        trace.bytes_in = int(length) if length.isdigit() else 0
+        environ[TRACE] = trace
+
+        def recording(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            trace.http_status = int(status[:3])
+            return start_response(status, [*headers, ("X-Request-Id", trace.request_id)], *exc_info)
+
+        iterable = handler(environ, recording)
+        try:
+            body = list(iterable)
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+        trace.bytes_out = sum(len(chunk) for chunk in body)
+        duration_ms = int((time.monotonic() - trace.started) * 1000)
+        self.core.api_log.record(trace, duration_ms)
+        return body
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """Route one request."""
@@ -58,12 +91,20 @@ class UserManagementApp:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         soap = self._soap.get(path) or self._soap.get(path + "/")
         if soap is not None:
-            return soap(environ, start_response)
+            return self._logged(environ, start_response, soap.api, soap)
         api = JSON_PATHS.get(path) or JSON_PATHS.get(path + "/")
         if api is not None:
-            return self._json.serve(environ, start_response, self._caller(environ, api))
+
+            def serve(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+                return self._json.serve(environ, start_response, self._caller(environ, api))
+
+            return self._logged(environ, start_response, api, serve)
         if path in (TOKEN_PATH, TOKEN_PATH + "/"):
-            return self._json.issue_token(environ, start_response, self._caller(environ, "jwt"))
+
+            def issue(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+                return self._json.issue_token(environ, start_response, self._caller(environ, "jwt"))
+
+            return self._logged(environ, start_response, "jwt", issue)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _plain(start_response, "200 OK", b"ok\n")
         return _plain(start_response, "404 Not Found", b"Not found.\n")

@@ -130,6 +130,10 @@ class JsonApi:
 
     def _call(self, caller: Caller, credentials: CallCredentials, params: dict[str, str]) -> Any:
         """Check class and method (MISSING_* before INCORRECT_*), then run the method."""
+        if caller.trace is not None:
+            caller.trace.api_class = params.get("class")
+            caller.trace.method = params.get("method")
+            caller.trace.parameters = params
         if not params.get("class", "").strip():
             raise UserApiError(ErrorCode.MISSING_CLASS)
         if params["class"].strip().lower() != CLASS:
@@ -141,6 +145,8 @@ class JsonApi:
             raise UserApiError(ErrorCode.INCORRECT_METHOD)
         arguments = [params.get(parameter) for parameter in METHODS[name].parameters]
         result = getattr(self._operations, name)(caller, credentials, *arguments)
+        if caller.trace is not None:
+            caller.trace.succeeded(result)
         if name == "getbalance":
             return {"balance": result}
         if name == "addaddress":
@@ -150,20 +156,28 @@ class JsonApi:
         return {}
 
     def _respond(
-        self, start_response: StartResponse, produce: Callable[[], dict[str, Any]]
+        self,
+        start_response: StartResponse,
+        caller: Caller,
+        produce: Callable[[], dict[str, Any]],
     ) -> list[bytes]:
         """Run ``produce`` and answer its result, or its error, as Afilnet JSON."""
+        trace = caller.trace
         try:
             result = _plain(produce())
         except HttpError as error:
-            return _json(start_response, error.status, error_payload(error.code), *error.headers)
+            code, status, headers = error.code, error.status, list(error.headers)
         except UserApiError as error:
+            code, status = error.code, "200 OK"
             headers = [("Retry-After", str(error.retry_after))] if error.retry_after else []
-            return _json(start_response, "200 OK", error_payload(error.code), *headers)
         except Exception as error:
             log_internal_error(error)
-            return _json(start_response, "200 OK", error_payload(ErrorCode.INTERNAL_ERROR))
-        return _json(start_response, "200 OK", {"status": "SUCCESS", "result": result})
+            code, status, headers = ErrorCode.INTERNAL_ERROR, "200 OK", []
+        else:
+            return _json(start_response, "200 OK", {"status": "SUCCESS", "result": result})
+        if trace is not None:
+            trace.error_code = code.name
+        return _json(start_response, status, error_payload(code), *headers)
 
     def serve(
         self, environ: dict[str, Any], start_response: StartResponse, caller: Caller
@@ -174,7 +188,7 @@ class JsonApi:
             params = self._params(environ)
             return self._call(caller, self._credentials(environ, params, caller.api), params)
 
-        return self._respond(start_response, produce)
+        return self._respond(start_response, caller, produce)
 
     def issue_token(
         self, environ: dict[str, Any], start_response: StartResponse, caller: Caller
@@ -187,8 +201,11 @@ class JsonApi:
                     "405 Method Not Allowed", ErrorCode.MALFORMED_REQUEST, ("Allow", "POST")
                 )
             params = self._params(environ)
+            if caller.trace is not None:
+                caller.trace.method = "token"
+                caller.trace.parameters = params
             credentials = PasswordCredentials(params.get("user"), params.get("password"))
             issued = self._operations.issuetoken(caller, credentials)
             return {"token": issued.token, "tokentype": "Bearer", "expiresin": issued.expires_in}
 
-        return self._respond(start_response, produce)
+        return self._respond(start_response, caller, produce)

@@ -10,6 +10,7 @@ from spyne import Application
 from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 
+from ..app.client import TRACE
 from ..operations import UserOperations
 from .faults import to_fault
 from .protocol import RequestSoap11, RequestSoap12, ResponseSoap12
@@ -53,6 +54,9 @@ class SoapEndpoint(WsgiApplication):
     ) -> Iterable[bytes]:
         """Serialise ``error`` as the coded fault of the catalogue."""
         fault = to_fault(error)
+        trace = p_ctx.transport.req_env.get(TRACE)
+        if trace is not None:
+            trace.error_code = fault.code.name
         p_ctx.in_error = None
         p_ctx.out_error = fault
         return super().handle_error(p_ctx, others, fault, start_response)

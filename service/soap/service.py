@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lxml import etree
 from spyne import ServiceBase, rpc
 
-from ..app.client import CLIENT_ADDRESS
+from ..app.client import CLIENT_ADDRESS, TRACE
 from ..domain.caller import Caller
 from ..domain.credentials import PasswordCredentials
 from ..operations import METHODS
@@ -21,7 +22,9 @@ _THROWS = [UserServiceFault]
 def _caller(ctx: Any) -> Caller:
     """The caller as the WSGI application identified it."""
     environ = ctx.transport.req_env
-    return Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), "soap11")
+    trace = environ.get(TRACE)
+    api = "soap11" if trace is None else trace.api
+    return Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), api, trace)
 
 
 def _credentials(ctx: Any, user: Any, password: Any) -> PasswordCredentials:
@@ -49,13 +52,25 @@ class UserService(ServiceBase):
     @classmethod
     def call_wrapper(cls, ctx: Any, args: Any = None) -> Any:
         """Run the operation; every error leaves as a coded fault."""
+        trace = ctx.transport.req_env.get(TRACE)
+        if trace is not None:
+            trace.api_class = "user"
+            trace.method = ctx.descriptor.name
+            trace.parameters = {
+                etree.QName(child).localname: child.text or ""
+                for child in ctx.in_body_doc
+                if isinstance(child.tag, str)
+            }
         try:
-            return super().call_wrapper(ctx, args)
+            result = super().call_wrapper(ctx, args)
         except Exception as error:
             fault = to_fault(error)
             if fault.retry_after is not None:
                 ctx.transport.resp_headers["Retry-After"] = str(fault.retry_after)
             raise fault from None
+        if trace is not None:
+            trace.succeeded(result)
+        return result
 
     @rpc(
         text_param("user"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -187,3 +188,50 @@ class IpFilter(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     access_id: Mapped[int | None] = mapped_column(ForeignKey("api_accesses.id", ondelete="CASCADE"))
     network: Mapped[str] = mapped_column(String(64))
+
+
+class ApiLogEntry(Base):
+    """One request to any API: who, from where, what was asked and what was answered.
+
+    Secrets are never stored; personal fields can be masked by configuration.
+    """
+
+    __tablename__ = "api_log"
+    __table_args__ = (
+        Index("ix_api_log_created_at", "created_at"),
+        Index("ix_api_log_account_id_created_at", "account_id", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source_ip: Mapped[str] = mapped_column(String(45))
+    api: Mapped[str] = mapped_column(String(16))
+    api_class: Mapped[str | None] = mapped_column(String(32))
+    method: Mapped[str | None] = mapped_column(String(32))
+    account_id: Mapped[int | None] = mapped_column(Integer)
+    access_id: Mapped[int | None] = mapped_column(Integer)
+    parameters: Mapped[str] = mapped_column(String(4000))
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[str | None] = mapped_column(String(500))
+    http_status: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    bytes_in: Mapped[int] = mapped_column(Integer)
+    bytes_out: Mapped[int] = mapped_column(Integer)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+class AccessUsage(Base):
+    """Calls per access, day, API and method (connection tracking)."""
+
+    __tablename__ = "access_usage"
+
+    access_id: Mapped[int] = mapped_column(
+        ForeignKey("api_accesses.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    api: Mapped[str] = mapped_column(String(16), primary_key=True)
+    method: Mapped[str] = mapped_column(String(32), primary_key=True)
+    calls: Mapped[int] = mapped_column(Integer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -489,3 +490,37 @@ class Repository:
                 a.account_id == a.account_id, a.account_id == account_id, a.name == name
             )
         ).scalar_one_or_none()
+
+    # API log ------------------------------------------------------------------
+
+    def api_log(self, filters: dict[str, object], limit: int) -> list[dict[str, Any]]:
+        """Log entries matching ``filters`` (column: value; since/until: time), newest first."""
+        entry = models.ApiLogEntry
+        query = select(*entry.__table__.columns)
+        for name, value in filters.items():
+            if value is None:
+                continue
+            if name == "since":
+                query = query.where(entry.created_at >= value)
+            elif name == "until":
+                query = query.where(entry.created_at < value)
+            else:
+                query = query.where(getattr(entry, name) == value)
+        query = query.order_by(entry.created_at.desc(), entry.id.desc()).limit(limit)
+        return [dict(row) for row in self.session.execute(query).mappings()]
+
+    def purge_api_log(self, before: datetime) -> int:
+        """Delete log entries older than ``before``; returns how many."""
+        entry = models.ApiLogEntry
+        return self.session.execute(delete(entry).where(entry.created_at < before)).rowcount
+
+    def usage(self, account_id: int) -> list[tuple[str, object, str, str, int]]:
+        """Calls per access, day, API and method for the account (newest day first)."""
+        a, u = models.ApiAccess, models.AccessUsage
+        rows = self.session.execute(
+            select(a.name, u.day, u.api, u.method, u.calls)
+            .join(u, u.access_id == a.id)
+            .where(a.account_id == account_id)
+            .order_by(u.day.desc(), a.name, u.api, u.method)
+        )
+        return [tuple(row) for row in rows]

@@ -1,0 +1,122 @@
+"""The API log: one record per request on every transport, nothing secret in it, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+import requests
+
+from tests.conftest import Store
+from tests.e2e.conftest import RunningServer, start_server, stop_server
+from tests.e2e.http import http_call
+from tests.e2e.soap import envelope, fields, post
+from tests.e2e.test_accesses import create_access
+from tests.e2e.test_basic_jwt import basic, bearer, token_for
+from tests.e2e.test_cli import run
+
+
+def logged(store: Store, agent: str, expected: int, deadline: float = 15) -> list[dict[str, Any]]:
+    """The log records of one user agent, once there are ``expected`` of them."""
+    until = time.monotonic() + deadline
+    while True:
+        result = run(store, "logs", "--json", "--limit", "1000")
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+        mine = [r for r in records if r["user_agent"] == agent]
+        if len(mine) >= expected or time.monotonic() > until:
+            return sorted(mine, key=lambda r: r["created_at"])
+        time.sleep(0.2)
+
+
+def test_every_transport_is_logged(store: Store, server: RunningServer) -> None:
+    user, password = store.account("2.00", password="Log-canary-9d1e")
+    agent = f"log-test-{uuid.uuid4().hex}"
+    headers = {"User-Agent": agent}
+    replies = [
+        requests.get(f"{server.soap_url}?wsdl", headers=headers, timeout=10),
+        post(
+            server.soap_url, envelope("getbalance", fields(user=user, password=password)), **headers
+        ),
+        post(server.soap_url, envelope("getbalance", fields(user=user, password="x")), **headers),
+    ]
+    replies.append(
+        http_call(server, "getbalance", {"user": user, "password": password}, headers=headers)
+    )
+    replies.append(
+        http_call(
+            server,
+            "getchannels",
+            {},
+            path="/api/basic/",
+            headers={**headers, **basic(user, password)},
+        )
+    )
+    token = token_for(server, user, password)
+    replies.append(
+        http_call(
+            server, "getaddresses", {}, path="/api/jwt/", headers={**headers, **bearer(token)}
+        )
+    )
+    records = logged(store, agent, 6)
+    assert [(r["api"], r["method"], r["status"], r["error_code"]) for r in records] == [
+        ("soap11", "wsdl", "SUCCESS", None),
+        ("soap11", "getbalance", "SUCCESS", None),
+        ("soap11", "getbalance", "ERROR", "INCORRECT_USER_PASSWORD"),
+        ("http", "getbalance", "SUCCESS", None),
+        ("basic", "getchannels", "SUCCESS", None),
+        ("jwt", "getaddresses", "SUCCESS", None),
+    ]
+    for record, reply in zip(records, replies, strict=True):
+        assert record["request_id"] == reply.headers["X-Request-Id"]
+        assert record["http_status"] == reply.status_code
+        assert record["bytes_out"] == len(reply.content)
+    success = records[1]
+    assert success["account_id"] is not None and success["access_id"] is not None
+    assert success["result"] == "2.00" and success["source_ip"] == "127.0.0.1"
+    assert success["parameters"] == {"user": user, "password": "[redacted]"}
+    assert records[4]["result"] == "3 items"
+    everything = json.dumps(records)
+    assert "Log-canary-9d1e" not in everything and token not in everything
+
+
+def test_connection_tracking(store: Store, server: RunningServer) -> None:
+    email, _ = store.account()
+    login, secret = create_access(store, email, "tracked")
+    for _ in range(3):
+        post(server.soap_url, envelope("getbalance", fields(user=login, password=secret)))
+    http_call(server, "getchannels", {"user": login, "password": secret})
+    deadline = time.monotonic() + 15
+    while True:
+        usage = run(store, "connections", email).stdout
+        if ("3 calls" in usage and "getchannels" in usage) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert "\ttracked\tsoap11\tgetbalance\t3 calls" in usage
+    assert "\ttracked\thttp\tgetchannels\t1 calls" in usage
+    listed = run(store, "access", "list", email).stdout
+    assert "from 127.0.0.1 via http getchannels" in listed
+
+
+def test_graceful_stop_loses_no_record(
+    store: Store, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Nothing is flushed on its own before the stop: the stop must write it all.
+    server = start_server(
+        store,
+        tmp_path_factory.mktemp("drain") / "server.log",
+        {"USERAPI_API_LOG_FLUSH_SECONDS": "60"},
+    )
+    user, password = store.account()
+    agent = f"drain-{uuid.uuid4().hex}"
+    sent = 0
+    try:
+        for _ in range(40):
+            body = envelope("getbalance", fields(user=user, password=password))
+            assert post(server.soap_url, body, **{"User-Agent": agent}).status_code == 200
+            sent += 1
+    finally:
+        assert stop_server(server) == 0
+    assert len(logged(store, agent, sent, deadline=2)) == sent
