@@ -46,6 +46,7 @@ SCENARIOS = [
     Scenario("baseline", {}, baseline=True),
     Scenario("getbalance", {}),
     Scenario("getbalance-no-credential-cache", {"USERAPI_CREDENTIAL_CACHE_SIZE": "0"}),
+    Scenario("getbalance-no-api-log", {"USERAPI_API_LOG": "0"}),
 ]
 
 
@@ -191,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         cached = by_name["getbalance"].requests_per_second
         uncached = by_name["getbalance-no-credential-cache"].requests_per_second
         print(f"credential cache: {cached / uncached:.1f}x the throughput without it")
+    if {"getbalance", "getbalance-no-api-log"} <= by_name.keys():
+        logged = by_name["getbalance"].requests_per_second
+        unlogged = by_name["getbalance-no-api-log"].requests_per_second
+        print(f"api log: {logged / unlogged:.3f} of the throughput without it")
     output = ROOT / "var" / "bench"
     output.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
