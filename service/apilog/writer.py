@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -140,9 +140,13 @@ class ApiLogWriter:
             session.execute(insert(models.ApiLogEntry), rows)
             accesses = models.ApiAccess
             for access, row in latest.items():
+                # Workers flush independently: never replace a later use with an earlier one.
+                newer = or_(
+                    accesses.last_used_at.is_(None), accesses.last_used_at < row["created_at"]
+                )
                 session.execute(
                     update(accesses)
-                    .where(accesses.id == access)
+                    .where(accesses.id == access, newer)
                     .values(
                         last_used_at=row["created_at"],
                         last_source_ip=row["source_ip"],

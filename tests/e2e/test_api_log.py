@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from typing import Any
@@ -35,6 +36,10 @@ def test_every_transport_is_logged(store: Store, server: RunningServer) -> None:
     user, password = store.account("2.00", password="Log-canary-9d1e")
     agent = f"log-test-{uuid.uuid4().hex}"
     headers = {"User-Agent": agent}
+    soap12 = (
+        '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>'
+        '<u:getchannels xmlns:u="urn:usermanagement:user:v1"/></s:Body></s:Envelope>'
+    )
     replies = [
         requests.get(f"{server.soap_url}?wsdl", headers=headers, timeout=10),
         post(
@@ -60,7 +65,15 @@ def test_every_transport_is_logged(store: Store, server: RunningServer) -> None:
             server, "getaddresses", {}, path="/api/jwt/", headers={**headers, **bearer(token)}
         )
     )
-    records = logged(store, agent, 6)
+    replies.append(
+        requests.post(
+            f"{server.url}/api/soap12/",
+            data=soap12,
+            headers={**headers, "Content-Type": "application/soap+xml"},
+            timeout=10,
+        )
+    )
+    records = logged(store, agent, 7)
     assert [(r["api"], r["method"], r["status"], r["error_code"]) for r in records] == [
         ("soap11", "wsdl", "SUCCESS", None),
         ("soap11", "getbalance", "SUCCESS", None),
@@ -68,6 +81,7 @@ def test_every_transport_is_logged(store: Store, server: RunningServer) -> None:
         ("http", "getbalance", "SUCCESS", None),
         ("basic", "getchannels", "SUCCESS", None),
         ("jwt", "getaddresses", "SUCCESS", None),
+        ("soap12", "getchannels", "ERROR", "MISSING_USER"),
     ]
     for record, reply in zip(records, replies, strict=True):
         assert record["request_id"] == reply.headers["X-Request-Id"]
@@ -100,7 +114,7 @@ def test_connection_tracking(store: Store, server: RunningServer) -> None:
     assert "from 127.0.0.1 via http getchannels" in listed
 
 
-def test_graceful_stop_loses_no_record(
+def test_graceful_stop_under_load_loses_no_record(
     store: Store, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     # Nothing is flushed on its own before the stop: the stop must write it all.
@@ -111,12 +125,29 @@ def test_graceful_stop_loses_no_record(
     )
     user, password = store.account()
     agent = f"drain-{uuid.uuid4().hex}"
-    sent = 0
-    try:
-        for _ in range(40):
-            body = envelope("getbalance", fields(user=user, password=password))
-            assert post(server.soap_url, body, **{"User-Agent": agent}).status_code == 200
-            sent += 1
-    finally:
-        assert stop_server(server) == 0
-    assert len(logged(store, agent, sent, deadline=2)) == sent
+    body = envelope("getbalance", fields(user=user, password=password))
+    answered: list[int] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        # Bounded: at most 200 calls per client, and only until the server goes away.
+        for _ in range(200):
+            if stop.is_set():
+                return
+            try:
+                response = post(server.soap_url, body, **{"User-Agent": agent})
+            except requests.RequestException:
+                return  # refused after the stop began: never accepted, never logged
+            if response.status_code == 200:
+                answered.append(1)
+
+    clients = [threading.Thread(target=client) for _ in range(4)]
+    for thread in clients:
+        thread.start()
+    while len(answered) < 40:  # the load is running
+        time.sleep(0.05)
+    assert stop_server(server) == 0  # SIGTERM while the clients keep calling
+    stop.set()
+    for thread in clients:
+        thread.join(timeout=30)
+    assert len(logged(store, agent, len(answered), deadline=2)) == len(answered)
