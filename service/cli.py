@@ -416,8 +416,9 @@ def demo(core: Core, args: argparse.Namespace) -> None:
         uow.commit()
     bind = args.bind or "127.0.0.1:8000"
     print(
-        "\nUser Management API (SOAP 1.1)\n"
-        f"  WSDL:     http://{bind}/api/soap/?wsdl\n"
+        "\nUser Management API\n"
+        f"  WSDL:     http://{bind}/api/soap/?wsdl  (SOAP 1.2: /api/soap12/?wsdl)\n"
+        f"  HTTP API: http://{bind}/api/http/?class=user&method=getbalance&user=...&password=...\n"
         f"  user:     {DEMO_USER}\n"
         f"  password: {demo_password}\n"
         "Stop with Ctrl-C.\n",
