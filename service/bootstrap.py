@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from .apilog.writer import ApiLogWriter
 from .auth.cache import VerifiedCache
@@ -14,6 +15,7 @@ from .auth.passwords import Passwords
 from .auth.replay import ReplayGuard
 from .auth.throttle import LoginThrottle
 from .auth.tokens import TokenSigner
+from .errors import UserApiError
 from .operations import UserOperations
 from .settings import Settings
 from .store.database import make_engine
@@ -31,6 +33,15 @@ class Core:
     authenticator: Authenticator
     operations: UserOperations
     api_log: ApiLogWriter
+
+    def database_ready(self) -> bool:
+        """True when the database answers a query (readiness)."""
+        try:
+            with self.units.reading() as uow:
+                uow.session.execute(text("SELECT 1"))
+        except (DBAPIError, UserApiError):
+            return False
+        return True
 
 
 def build_core(settings: Settings | None = None) -> Core:

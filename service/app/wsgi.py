@@ -17,6 +17,7 @@ from .soap import SoapRoute
 SOAP_PATH = "/api/soap/"
 SOAP12_PATH = "/api/soap12/"
 HEALTH_PATH = "/health"
+READY_PATH = "/health/ready"
 # The JSON transports, by path: the Caller's api name.
 JSON_PATHS = {"/api/http/": "http", "/api/basic/": "basic", "/api/jwt/": "jwt"}
 TOKEN_PATH = "/api/jwt/token"  # noqa: S105 (a path)
@@ -107,6 +108,10 @@ class UserManagementApp:
             return self._logged(environ, start_response, "jwt", issue)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _plain(start_response, "200 OK", b"ok\n")
+        if path == READY_PATH and method in ("GET", "HEAD"):
+            if self.core.database_ready():
+                return _plain(start_response, "200 OK", b"ready\n")
+            return _plain(start_response, "503 Service Unavailable", b"database unavailable\n")
         return _plain(start_response, "404 Not Found", b"Not found.\n")
 
 

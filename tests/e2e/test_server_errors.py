@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import requests
 import sqlalchemy
 
 from tests.conftest import Store
@@ -20,6 +21,9 @@ def test_unreachable_database_is_service_unavailable(
         store, log, {"DATABASE_URL": "postgresql://postgres:pw-canary@127.0.0.1:1/x"}, workers=1
     )
     try:
+        # Alive, but not ready: the database does not answer.
+        assert requests.get(f"{server.url}/health", timeout=10).status_code == 200
+        assert requests.get(f"{server.url}/health/ready", timeout=10).status_code == 503
         body = envelope("getbalance", fields(user="a@example.com", password="pw"))
         assert raw_fault(post(server.soap_url, body)) == (
             "soap11env:Server.SERVICE_UNAVAILABLE",

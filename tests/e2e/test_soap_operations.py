@@ -108,3 +108,4 @@ def test_health(server: RunningServer) -> None:
     import requests
 
     assert requests.get(f"{server.url}/health", timeout=5).text == "ok\n"
+    assert requests.get(f"{server.url}/health/ready", timeout=5).text == "ready\n"
