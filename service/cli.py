@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import secrets
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,7 @@ from .domain.channel import DEFAULT_CHANNEL_TYPES
 from .domain.values import INT32_MAX, MAX_LENGTH
 from .errors import UserApiError
 from .settings import Settings, SettingsError
-from .store import migrate
+from .store import backup, migrate
 from .store.database import normalise_url
 from .store.money import PRECISION, SCALE
 from .store.repository import ACCESS_LOGIN_PREFIX, OWN_LOGIN
@@ -367,6 +368,25 @@ def connections(core: Core, args: argparse.Namespace) -> None:
             print(f"{day}\t{name}\t{api}\t{method}\t{calls} calls")
 
 
+def backup_command(core: Core, args: argparse.Namespace) -> None:
+    """Write a consistent backup of the database (online: the service may keep running)."""
+    try:
+        backup.backup(core.settings.database_url, Path(args.file))
+    except (backup.BackupError, sqlite3.Error) as error:
+        raise CommandError(f"backup failed: {error}") from None
+    print(f"backed up to {args.file}")
+
+
+def restore_command(core: Core, args: argparse.Namespace) -> None:
+    """Replace the database's content with a backup (stop the service first)."""
+    core.engine.dispose()
+    try:
+        backup.restore(core.settings.database_url, Path(args.file))
+    except (backup.BackupError, sqlite3.Error) as error:
+        raise CommandError(f"restore failed: {error}") from None
+    print(f"restored from {args.file}")
+
+
 def throttle_list(core: Core, args: argparse.Namespace) -> None:
     """List failed-login counters and blocks."""
     with core.units.reading() as uow:
@@ -532,6 +552,10 @@ def _parser() -> argparse.ArgumentParser:
     purge = commands.add_parser("logs-purge", help=(logs_purge.__doc__ or "").splitlines()[0])
     purge.set_defaults(run=logs_purge)
     purge.add_argument("--days", type=int, help="keep this many days (default: the retention)")
+    sub = command(commands, "backup", backup_command)
+    sub.add_argument("file", help="where to write it (SQLite file, or pg_dump custom format)")
+    sub = command(commands, "restore", restore_command)
+    sub.add_argument("file", help="a file made by backup")
     sub = command(commands, "connections", connections)
     sub.add_argument("email", type=email)
 

@@ -1,0 +1,80 @@
+"""Backing up and restoring the store: SQLite's online backup, PostgreSQL's pg_dump."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from .database import normalise_url
+
+
+class BackupError(Exception):
+    """A backup or restore could not be made; the message is for the operator."""
+
+
+def _postgres(url: str) -> tuple[list[str], dict[str, str]]:
+    """Connection arguments for the PostgreSQL tools; the password goes in the environment."""
+    parsed = make_url(normalise_url(url))
+    arguments = [
+        f"--host={parsed.host or 'localhost'}",
+        f"--port={parsed.port or 5432}",
+        f"--username={parsed.username or 'postgres'}",
+        f"--dbname={parsed.database}",
+    ]
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = parsed.password
+    return arguments, env
+
+
+def _run(command: list[str], env: dict[str, str] | None = None) -> None:
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise BackupError(f"{command[0]} is not installed") from None
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["failed"])[-1]
+        raise BackupError(f"{command[0]}: {last}")
+
+
+def backup(url: str, target: Path) -> None:
+    """Write a consistent copy of the database to ``target`` while the service runs."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        source = sqlite3.connect(parsed.database)
+        try:
+            destination = sqlite3.connect(target)
+            try:
+                source.backup(destination)
+            finally:
+                destination.close()
+        finally:
+            source.close()
+        return
+    arguments, env = _postgres(url)
+    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", *arguments], env)
+
+
+def restore(url: str, source: Path) -> None:
+    """Replace the database's content with a backup (stop the service first)."""
+    if not source.is_file():
+        raise BackupError(f"no backup at {source}")
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        origin = sqlite3.connect(source)
+        try:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            destination = sqlite3.connect(parsed.database)
+            try:
+                origin.backup(destination)
+            finally:
+                destination.close()
+        finally:
+            origin.close()
+        return
+    arguments, env = _postgres(url)
+    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", *arguments, str(source)], env)
