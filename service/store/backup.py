@@ -41,19 +41,24 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> None:
         raise BackupError(f"{command[0]}: {last}")
 
 
+def _sqlite_copy(source: str | Path, destination: str | Path) -> None:
+    """Copy one SQLite database into another with the online backup API (consistent)."""
+    origin = sqlite3.connect(source)
+    try:
+        target = sqlite3.connect(destination)
+        try:
+            origin.backup(target)
+        finally:
+            target.close()
+    finally:
+        origin.close()
+
+
 def backup(url: str, target: Path) -> None:
     """Write a consistent copy of the database to ``target`` while the service runs."""
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
-        source = sqlite3.connect(parsed.database)
-        try:
-            destination = sqlite3.connect(target)
-            try:
-                source.backup(destination)
-            finally:
-                destination.close()
-        finally:
-            source.close()
+        _sqlite_copy(parsed.database, target)
         return
     arguments, env = _postgres(url)
     _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", *arguments], env)
@@ -65,16 +70,8 @@ def restore(url: str, source: Path) -> None:
         raise BackupError(f"no backup at {source}")
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
-        origin = sqlite3.connect(source)
-        try:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            destination = sqlite3.connect(parsed.database)
-            try:
-                origin.backup(destination)
-            finally:
-                destination.close()
-        finally:
-            origin.close()
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_copy(source, parsed.database)
         return
     arguments, env = _postgres(url)
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", *arguments, str(source)], env)
