@@ -31,7 +31,17 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"connect_timeout": 5},
+        # A database that stops answering must fail a call in about two seconds, not
+        # hang a worker: bounded connects, and TCP gives up on unacknowledged data.
+        connect_args={
+            "connect_timeout": 2,
+            "tcp_user_timeout": 2000,
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 1,
+            "keepalives_count": 2,
+        },
+        pool_timeout=2,
     )
 
 

@@ -1,0 +1,135 @@
+"""PostgreSQL goes away mid-load: coded faults fast, no hung worker, recovery without restart."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+import requests
+from sqlalchemy.engine import make_url
+
+from service.store.database import normalise_url
+from tests.conftest import Store
+from tests.e2e.conftest import RunningServer, free_port, start_server, stop_server
+from tests.e2e.soap import envelope, fields, post
+
+
+class TcpProxy:
+    """A loopback TCP relay to the database that the test can cut and restore."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.close()
+
+    def cut(self) -> None:
+        """Stop listening and drop every relayed connection."""
+        if self._listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone would not.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for connection in sockets:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+
+
+@pytest.fixture
+def proxied_database(store: Store) -> Iterator[tuple[TcpProxy, str]]:
+    if store.name != "postgresql":
+        pytest.skip("an outage of the embedded SQLite file is no network outage")
+    parsed = make_url(normalise_url(store.url))
+    proxy = TcpProxy((parsed.host or "127.0.0.1", parsed.port or 5432))
+    proxy.start()
+    url = parsed.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    yield proxy, url
+    proxy.cut()
+
+
+def balance_call(server: RunningServer, user: str, password: str) -> str:
+    """getbalance, answered within 2 s or the test fails (requests raises on the timeout)."""
+    response = requests.post(
+        server.soap_url,
+        data=envelope("getbalance", fields(user=user, password=password)),
+        headers={"Content-Type": "text/xml"},
+        timeout=2.5,
+    )
+    if response.status_code == 200:
+        return "OK"
+    return response.text.split("<tns:code>", 1)[1].split("<", 1)[0]
+
+
+@pytest.mark.slow
+def test_outage_and_recovery(
+    store: Store,
+    proxied_database: tuple[TcpProxy, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    proxy, url = proxied_database
+    user, password = store.account("5.55")
+    server = start_server(
+        store, tmp_path_factory.mktemp("outage") / "server.log", {"DATABASE_URL": url}
+    )
+    try:
+        for _ in range(4):
+            assert balance_call(server, user, password) == "OK"
+        proxy.cut()
+        for _ in range(6):
+            assert balance_call(server, user, password) == "SERVICE_UNAVAILABLE"
+        assert requests.get(f"{server.url}/health/ready", timeout=3).status_code == 503
+        proxy.start()
+        answers = [balance_call(server, user, password) for _ in range(20)]
+        assert "OK" in answers  # recovered by itself, no restart
+        assert all(a == "OK" for a in answers[answers.index("OK") :])
+        assert requests.get(f"{server.url}/health/ready", timeout=3).status_code == 200
+        assert post(
+            server.soap_url, envelope("getbalance", fields(user=user, password=password))
+        ).ok
+    finally:
+        assert stop_server(server) == 0
+    assert "Traceback" not in server.log_text()
