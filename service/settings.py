@@ -6,7 +6,6 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 class SettingsError(ValueError):
@@ -147,11 +146,3 @@ class Settings:
         except ValueError:
             return False
         return any(peer in ipaddress.ip_network(network) for network in self.trusted_proxies)
-
-    def sqlite_path(self) -> Path | None:
-        """The SQLite file this configuration points at, or None for another store."""
-        prefix = "sqlite:///"
-        if not self.database_url.startswith(prefix):
-            return None
-        path = self.database_url[len(prefix) :].split("?", 1)[0]
-        return None if path in ("", ":memory:") else Path(path)

@@ -17,9 +17,6 @@ from .protocol import RequestSoap11, RequestSoap12, ResponseSoap12
 from .service import UserService
 from .types import NAMESPACE
 
-# SOAP 1.2 declarations on a 1.1 WSDL make gSOAP's wsdl2h generate a SOAP 1.2 client.
-_SOAP12_PREFIXES = ("soap12env", "soap12enc", "wsdlsoap12")
-
 
 def _quiet_spyne_logs() -> None:
     # Spyne logs every client fault with a traceback and server faults with the
@@ -35,9 +32,6 @@ def build_spyne_application(operations: UserOperations, soap_version: str = "1.1
     else:
         protocols = {"in_protocol": RequestSoap11(validator=None), "out_protocol": Soap11()}
     application = Application([UserService], tns=NAMESPACE, name="UserService", **protocols)
-    if soap_version == "1.1":
-        for prefix in _SOAP12_PREFIXES:
-            application.interface.nsmap.pop(prefix, None)
 
     def _hand_over(ctx: Any) -> None:
         ctx.udc = operations

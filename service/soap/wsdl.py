@@ -49,6 +49,8 @@ def build_wsdl(application: Application) -> bytes:
         _sort_children(schema, _SCHEMA_ORDER)
     for operation in root.iter(f"{{{_WSDL}}}operation"):
         operation.attrib.pop("parameterOrder", None)
+    # Only the binding prefix in use survives: SOAP 1.2 declarations on a 1.1 WSDL make
+    # gSOAP's wsdl2h generate a SOAP 1.2 client.
     binding = "wsdlsoap12" if "soap12" in application.in_protocol.type else "wsdlsoap11"
     etree.cleanup_namespaces(root, keep_ns_prefixes=[*_KEEP_PREFIXES, binding])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

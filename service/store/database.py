@@ -70,8 +70,3 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
-
-
-def is_sqlite(engine: Engine) -> bool:
-    """True when ``engine`` talks to SQLite."""
-    return engine.dialect.name == "sqlite"
