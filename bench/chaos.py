@@ -4,10 +4,13 @@
 
 Uses a throwaway SQLite database, or DATABASE_URL's PostgreSQL when set (give
 it a scratch database: the run creates accounts there). Every 3 seconds one
-worker is killed with SIGKILL or the master is told to reload (HUP). At the end
+worker is killed with SIGKILL or the master is told to reload (HUP); on
+PostgreSQL the service reaches the database through a TCP relay, and every third
+event cuts it for two seconds (a database outage). At the end
 it checks every account: each acknowledged address that was not deleted must be
 there exactly once, and nothing else (a call whose answer was lost with a killed
-worker may or may not have been done; those are counted apart). Prints one
+worker, or that failed with SERVICE_UNAVAILABLE because the database went away
+around its commit, may or may not have been done; those are counted apart). Prints one
 summary line; exits 1 if a write was lost or invented.
 """
 
@@ -27,7 +30,9 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import Scenario, cli, free_port, start, stop
+from run import Scenario, cli, start, stop
+from sqlalchemy.engine import make_url
+from tcp_proxy import TcpProxy, free_port
 
 ADDRESS = {
     "namelastname": "Chaos Test",
@@ -39,6 +44,10 @@ ADDRESS = {
     "zipcode": "10001",
     "address": "1 Main St",
 }
+
+
+# Outcomes after which a write may or may not have been done.
+UNSURE = {"ConnectionError", "ReadTimeout", "ChunkedEncodingError", "SERVICE_UNAVAILABLE"}
 
 
 def call(url: str, method: str, params: dict[str, str]) -> dict:
@@ -67,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         accounts = [(f"chaos{n}-{run_id}@example.com", f"pw-{run_id}-{n}") for n in range(4)]
         for user, password in accounts:
             cli(env, "account", "create", user, "--password", password)
+        proxy = None
+        if env["DATABASE_URL"].startswith("postgresql"):
+            target = make_url(env["DATABASE_URL"])
+            proxy = TcpProxy((target.host or "127.0.0.1", target.port or 5432))
+            proxy.start()
+            relayed = target.set(host="127.0.0.1", port=proxy.port)
+            env["DATABASE_URL"] = relayed.render_as_string(hide_password=False)
         port = free_port()
         server = start(Scenario("chaos", {}), env, port)
         url = f"http://127.0.0.1:{port}/api/http/"
@@ -102,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                     outcome = "ok" if reply["status"] == "SUCCESS" else reply["error"]
                 except requests.RequestException as error:
                     outcome = type(error).__name__
+                if outcome in UNSURE:
                     with lock:
                         if idaddress is None:
                             unsure_adds[index] += 1
@@ -110,16 +127,25 @@ def main(argv: list[str] | None = None) -> int:
                 with lock:
                     outcomes[outcome] += 1
 
+        injected = Counter[str]()
+
         def chaos() -> None:
-            kill = True
+            faults = ["kill", "reload", "cut database" if proxy else "kill"]
+            event = 0
             while time.monotonic() < until - 3:
                 time.sleep(3)
+                fault = faults[event % len(faults)]
+                event += 1
+                injected[fault] += 1
                 children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text()
-                if kill and children.split():
+                if fault == "kill" and children.split():
                     os.kill(int(children.split()[0]), signal.SIGKILL)
+                elif fault == "cut database" and proxy:
+                    proxy.cut()
+                    time.sleep(2)
+                    proxy.start()
                 else:
                     os.kill(server.pid, signal.SIGHUP)
-                kill = not kill
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
         threads.append(threading.Thread(target=chaos))
@@ -146,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     sent = sum(outcomes.values())
     failed = {k: v for k, v in outcomes.items() if k != "ok" and v}
     print(
-        f"chaos: {args.seconds}s {args.clients} clients, sent {sent}, succeeded {outcomes['ok']}"
+        f"chaos: {args.seconds}s {args.clients} clients, faults {dict(injected)},"
+        f" sent {sent}, succeeded {outcomes['ok']}"
         f" ({100 * outcomes['ok'] / max(sent, 1):.2f}%), failed {sum(failed.values())} {failed},"
         f" writes acknowledged {sum(map(len, acknowledged.values()))}, deleted"
         f" {sum(map(len, deleted.values()))}, expected present {expected}, found {present},"

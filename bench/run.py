@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,8 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from tcp_proxy import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
@@ -69,12 +70,6 @@ def envelope(operation: str) -> bytes:
         f'xmlns:u="{NS}"><s:Body><u:{operation}><u:user>{USER}</u:user>'
         f"<u:password>{PASSWORD}</u:password></u:{operation}></s:Body></s:Envelope>"
     ).encode()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def cli(env: dict[str, str], *args: str) -> None:
