@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete, func, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -74,21 +74,90 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-def _throttle_record(row: models.LoginThrottle) -> ThrottleRecord:
+def _throttle_record(row: Any) -> ThrottleRecord:
     window_start = _utc(row.window_start)
     assert window_start is not None
     return ThrottleRecord(row.key, row.failures, window_start, _utc(row.blocked_until))
 
 
-class Repository:
-    """Queries on one session; the unit of work owns the transaction."""
+# The statements of the per-call path are built once: building a statement (and
+# its cache key) costs SQLAlchemy more than running it.
+_account, _access = models.Account, models.ApiAccess
+_LOGIN_COLUMNS = (
+    _account.id,
+    _account.email,
+    func.coalesce(_access.secret_hash, _account.password_hash),
+    _account.balance,
+    _access.id,
+    func.coalesce(_access.login, _account.email),
+    _access.state,
+    or_(_account.ip_filtered, _access.ip_filtered),
+)
+_LOGIN_BY_ACCESS = (
+    select(*_LOGIN_COLUMNS)
+    .join(_access, _access.account_id == _account.id)
+    .where(_access.login == bindparam("user"))
+)
+_LOGIN_BY_EMAIL = (
+    select(*_LOGIN_COLUMNS)
+    .join(_access, (_access.account_id == _account.id) & _access.login.is_(None))
+    .where(_account.email == bindparam("user"))
+)
+_THROTTLE_COLUMNS = (
+    models.LoginThrottle.key,
+    models.LoginThrottle.failures,
+    models.LoginThrottle.window_start,
+    models.LoginThrottle.blocked_until,
+)
+_THROTTLE_RECORDS = select(*_THROTTLE_COLUMNS).where(
+    models.LoginThrottle.key.in_(bindparam("keys", expanding=True))
+)
+_a = models.Address
+_ADDRESSES = (
+    select(
+        _a.id,
+        _a.namelastname,
+        _a.iscompany,
+        _a.companyname,
+        _a.documentid,
+        _a.countrycode,
+        _a.cityid,
+        _a.cityname,
+        _a.zipcode,
+        _a.address,
+        _a.verified,
+        _a.addressverified,
+    )
+    .where(_a.account_id == bindparam("account_id"))
+    .order_by(_a.id)
+)
+_c = models.Channel
+_CHANNELS = (
+    select(_c.channeltype, _c.channelname, _c.active)
+    .where(_c.account_id == bindparam("account_id"))
+    .order_by(_c.id)
+)
+_f = models.IpFilter
+_NETWORKS = select(_f.network).where(_f.account_id == bindparam("account_id")).order_by(_f.id)
+_ACCOUNT_NETWORKS = _NETWORKS.where(_f.access_id.is_(None))
+_ACCESS_NETWORKS = _NETWORKS.where(_f.access_id == bindparam("access_id"))
 
-    def __init__(self, session: Session) -> None:
+
+class Repository:
+    """Queries on one session; the unit of work owns the transaction.
+
+    A reading unit of work hands a Core ``Connection`` instead of an ORM
+    ``Session``: every method a read-only operation uses runs on either.
+    """
+
+    def __init__(self, session: Session | Connection) -> None:
         self.session = session
 
     def _insert(self, table: Table) -> Insert:
         """INSERT with ON CONFLICT support, in the store's dialect."""
-        if self.session.get_bind().dialect.name == "postgresql":
+        session = self.session
+        dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+        if dialect.name == "postgresql":
             return postgresql_insert(table)
         return sqlite_insert(table)
 
@@ -96,24 +165,8 @@ class Repository:
 
     def login_record(self, user: str) -> AccountRecord | None:
         """The account and access a ``user`` names: an access login, or an account's e-mail."""
-        account, access = models.Account, models.ApiAccess
-        columns = (
-            account.id,
-            account.email,
-            func.coalesce(access.secret_hash, account.password_hash),
-            account.balance,
-            access.id,
-            func.coalesce(access.login, account.email),
-            access.state,
-            or_(account.ip_filtered, access.ip_filtered),
-        )
-        if user.startswith(ACCESS_LOGIN_PREFIX):
-            query = select(*columns).join(access, access.account_id == account.id)
-            query = query.where(access.login == user)
-        else:
-            joined = (access.account_id == account.id) & access.login.is_(None)
-            query = select(*columns).join(access, joined).where(account.email == user)
-        row = self.session.execute(query).first()
+        query = _LOGIN_BY_ACCESS if user.startswith(ACCESS_LOGIN_PREFIX) else _LOGIN_BY_EMAIL
+        row = self.session.execute(query, {"user": user}).first()
         return None if row is None else AccountRecord(*row)
 
     def account_by_email(self, email: str) -> AccountRecord | None:
@@ -222,25 +275,7 @@ class Repository:
 
     def addresses(self, account_id: int) -> list[Address]:
         """The account's addresses, oldest first."""
-        a = models.Address
-        rows = self.session.execute(
-            select(
-                a.id,
-                a.namelastname,
-                a.iscompany,
-                a.companyname,
-                a.documentid,
-                a.countrycode,
-                a.cityid,
-                a.cityname,
-                a.zipcode,
-                a.address,
-                a.verified,
-                a.addressverified,
-            )
-            .where(a.account_id == account_id)
-            .order_by(a.id)
-        )
+        rows = self.session.execute(_ADDRESSES, {"account_id": account_id})
         return [Address(*row) for row in rows]
 
     def set_address_verification(
@@ -263,12 +298,7 @@ class Repository:
 
     def channels(self, account_id: int) -> list[Channel]:
         """The account's channels, in the order they were created."""
-        c = models.Channel
-        rows = self.session.execute(
-            select(c.channeltype, c.channelname, c.active)
-            .where(c.account_id == account_id)
-            .order_by(c.id)
-        )
+        rows = self.session.execute(_CHANNELS, {"account_id": account_id})
         return [Channel(*row) for row in rows]
 
     def set_channel_active(self, account_id: int, channelname: str, active: int) -> bool:
@@ -311,9 +341,7 @@ class Repository:
 
     def throttle_records(self, keys: tuple[str, ...]) -> list[ThrottleRecord]:
         """The records of ``keys`` that exist."""
-        rows = self.session.scalars(
-            select(models.LoginThrottle).where(models.LoginThrottle.key.in_(keys))
-        )
+        rows = self.session.execute(_THROTTLE_RECORDS, {"keys": list(keys)})
         return [_throttle_record(row) for row in rows]
 
     def lock_throttle_record(self, key: str, now: datetime) -> ThrottleRecord:
@@ -380,7 +408,8 @@ class Repository:
     def all_throttle_records(self) -> list[ThrottleRecord]:
         """Every record, most recently blocked first (operator view)."""
         t = models.LoginThrottle
-        rows = self.session.scalars(select(t).order_by(t.blocked_until.desc().nulls_last(), t.key))
+        order = (t.blocked_until.desc().nulls_last(), t.key)
+        rows = self.session.execute(select(*_THROTTLE_COLUMNS).order_by(*order))
         return [_throttle_record(row) for row in rows]
 
     # Shared secrets ------------------------------------------------------------
@@ -461,11 +490,11 @@ class Repository:
 
     def networks(self, account_id: int, access_id: int | None) -> list[str]:
         """The networks allowed for the account (access_id None) or for one access."""
-        f = models.IpFilter
-        condition = f.access_id.is_(None) if access_id is None else f.access_id == access_id
-        rows = self.session.execute(
-            select(f.network).where(f.account_id == account_id, condition).order_by(f.id)
-        )
+        if access_id is None:
+            rows = self.session.execute(_ACCOUNT_NETWORKS, {"account_id": account_id})
+        else:
+            params = {"account_id": account_id, "access_id": access_id}
+            rows = self.session.execute(_ACCESS_NETWORKS, params)
         return list(rows.scalars())
 
     def set_networks(self, account_id: int, access_id: int | None, networks: list[str]) -> None:
