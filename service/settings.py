@@ -81,6 +81,8 @@ class Settings:
     api_log_retention_days: int = 90
     credential_cache_size: int = 10_000
     credential_cache_seconds: int = 300
+    # Plain-shaped getbalance/getaddresses/getchannels calls skip Spyne (soap/fastpath.py).
+    soap_fast_path: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -137,6 +139,7 @@ class Settings:
             api_log_retention_days=_int(env, "USERAPI_API_LOG_RETENTION_DAYS", 90, 1, 36_500),
             credential_cache_size=_int(env, "USERAPI_CREDENTIAL_CACHE_SIZE", 10_000, 0, 10**7),
             credential_cache_seconds=_int(env, "USERAPI_CREDENTIAL_CACHE_SECONDS", 300, 1, 86_400),
+            soap_fast_path=_int(env, "USERAPI_SOAP_FAST_PATH", 1, 0, 1) == 1,
         )
 
     def is_trusted_proxy(self, address: str) -> bool:

@@ -10,7 +10,8 @@ from typing import Any
 from ..bootstrap import Core
 from ..errors import ErrorCode
 from ..soap.application import SoapEndpoint, build_spyne_application
-from ..soap.faults import fault_document, to_fault
+from ..soap.fastpath import FastPath
+from ..soap.faults import fault_document, fault_status, to_fault
 from ..soap.wsdl import build_wsdl, with_address
 from .body import BodyError, BodyLimits, read_body
 from .client import CLIENT_ADDRESS, TRACE, client_address, public_base_url
@@ -19,8 +20,6 @@ StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
 
 _CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
-# A malformed request is the caller's fault: 500 in SOAP 1.1, 400 in SOAP 1.2.
-_MALFORMED_STATUS = {"1.1": "500 Internal Server Error", "1.2": "400 Bad Request"}
 
 
 def _is_wsdl_request(environ: Environ) -> bool:
@@ -40,6 +39,8 @@ class SoapRoute:
         application = build_spyne_application(core.operations, soap_version)
         self.wsdl = build_wsdl(application)
         self._endpoint = SoapEndpoint(application)
+        fast = core.settings.soap_fast_path
+        self._fast = FastPath(core.operations, soap_version) if fast else None
 
     def wsdl_for(self, environ: Environ) -> bytes:
         """The WSDL with the address this request came in on."""
@@ -77,7 +78,7 @@ class SoapRoute:
         except BodyError as error:
             return self._fault(environ, start_response, error.status, error.code)
         if not body.strip():
-            status = _MALFORMED_STATUS[self.soap_version]
+            status = fault_status(ErrorCode.MALFORMED_REQUEST, self.soap_version)
             return self._fault(environ, start_response, status, ErrorCode.MALFORMED_REQUEST)
         environ = {
             **environ,
@@ -85,6 +86,10 @@ class SoapRoute:
             "CONTENT_LENGTH": str(len(body)),
             CLIENT_ADDRESS: client_address(environ, self._core.settings),
         }
+        if self._fast is not None:
+            answer = self._fast.serve(body, environ, start_response)
+            if answer is not None:
+                return answer
         try:
             return self._endpoint(environ, start_response)
         except Exception as error:

@@ -57,13 +57,22 @@ def soap12_fault(code: ErrorCode, retry_after: int | None) -> etree._Element:
     )
 
 
-def fault_document(code: ErrorCode, soap_version: str = "1.1") -> bytes:
-    """A whole fault envelope for ``code``, for errors found before Spyne runs.
+def fault_status(code: ErrorCode, soap_version: str) -> str:
+    """The HTTP status of a fault: always 500 in SOAP 1.1; 400 for the caller's errors in 1.2."""
+    if soap_version == "1.2" and code.side is Side.CLIENT:
+        return "400 Bad Request"
+    return "500 Internal Server Error"
 
-    The same shape as every other fault of that SOAP version.
+
+def fault_document(
+    code: ErrorCode, soap_version: str = "1.1", retry_after: int | None = None
+) -> bytes:
+    """A whole fault envelope for ``code``, for errors answered without Spyne.
+
+    The same bytes as Spyne writes for that SOAP version (tests/unit/test_fastpath.py).
     """
     if soap_version == "1.2":
-        envelope = _ENV12.Envelope(_ENV12.Body(soap12_fault(code, None)))
+        envelope = _ENV12.Envelope(_ENV12.Body(soap12_fault(code, retry_after)))
     else:
         envelope = _ENV11.Envelope(
             _ENV11.Body(
@@ -71,7 +80,7 @@ def fault_document(code: ErrorCode, soap_version: str = "1.1") -> bytes:
                     _PLAIN.faultcode(f"soap11env:{code.faultcode}"),
                     _PLAIN.faultstring(code.description),
                     _PLAIN.faultactor(""),
-                    _PLAIN.detail(_detail(code, None)),
+                    _PLAIN.detail(_detail(code, retry_after)),
                 )
             )
         )

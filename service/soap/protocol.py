@@ -22,8 +22,8 @@ from spyne.error import ValidationError
 from spyne.protocol.soap import Soap11, Soap12
 from spyne.protocol.xml import _append
 
-from ..errors import ErrorCode, Side
-from .faults import SOAP11_ENV, SOAP12_ENV, CodedFault, soap12_fault, to_fault
+from ..errors import ErrorCode
+from .faults import SOAP11_ENV, SOAP12_ENV, CodedFault, fault_status, soap12_fault, to_fault
 
 # A call of this API is a wrapper with a dozen leaves: generous caps still stop
 # documents built to exhaust memory or recursion.
@@ -131,6 +131,4 @@ class ResponseSoap12(Soap12):
 
     def fault_to_http_response_code(self, fault: Any) -> str:
         """400 for the caller's errors, 500 for ours."""
-        if to_fault(fault).code.side is Side.CLIENT:
-            return "400 Bad Request"
-        return "500 Internal Server Error"
+        return fault_status(to_fault(fault).code, "1.2")

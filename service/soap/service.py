@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lxml import etree
 from spyne import ServiceBase, rpc
 
 from ..app.client import CLIENT_ADDRESS, TRACE
@@ -13,6 +12,7 @@ from ..domain.caller import Caller
 from ..domain.credentials import PasswordCredentials
 from ..operations import METHODS
 from .faults import to_fault
+from .tracing import note_call
 from .types import AddressList, Amount, ChannelList, Int, IntParam, UserServiceFault, text_param
 from .wsse import credentials_for
 
@@ -54,13 +54,7 @@ class UserService(ServiceBase):
         """Run the operation; every error leaves as a coded fault."""
         trace = ctx.transport.req_env.get(TRACE)
         if trace is not None:
-            trace.api_class = "user"
-            trace.method = ctx.descriptor.name
-            trace.parameters = {
-                etree.QName(child).localname: child.text or ""
-                for child in ctx.in_body_doc
-                if isinstance(child.tag, str)
-            }
+            note_call(trace, ctx.descriptor.name, ctx.in_body_doc)
         try:
             result = super().call_wrapper(ctx, args)
         except Exception as error:

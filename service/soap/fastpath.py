@@ -1,0 +1,145 @@
+"""A direct path for the read calls every client makes, answering exactly as Spyne would.
+
+getbalance, getaddresses and getchannels are called on every send of a client's
+system; Spyne's per-call machinery (contexts, events, generic (de)serialisation)
+costs several times what the call itself does (bench/run.py measures both). For
+a request of the plain shape generated stubs send (an Envelope without Header
+whose Body holds one of these calls, with at most one ``user`` and one
+``password`` text element in our namespace) this module calls the core and
+writes the response itself. Every other request (headers, WS-Security, extra or
+repeated elements, attributes, other operations) goes to Spyne unchanged.
+tests/unit/test_fastpath.py proves both paths answer a corpus of requests,
+including every fault these calls can give, byte for byte alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+
+from ..app.client import CLIENT_ADDRESS, TRACE
+from ..domain.address import Address
+from ..domain.caller import Caller
+from ..domain.channel import Channel
+from ..domain.trace import CallTrace
+from ..operations import UserOperations
+from .faults import SOAP11_ENV, SOAP12_ENV, CodedFault, fault_document, fault_status, to_fault
+from .protocol import parse_request
+from .tracing import note_call
+from .types import NAMESPACE
+from .wsse import credentials_for
+
+_ENVELOPE = {"1.1": SOAP11_ENV, "1.2": SOAP12_ENV}
+_CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
+_PREFIX = {"1.1": "soap11env", "1.2": "soap12env"}
+_PARAMETERS = {f"{{{NAMESPACE}}}user": "user", f"{{{NAMESPACE}}}password": "password"}
+# Each operation: the response's result element and how its value is written.
+_RESULTS = {"getbalance": "balance", "getaddresses": "list", "getchannels": "list"}
+# Wrapper member names of the list types (soap/types.py: AddressList, ChannelList).
+_MEMBERS = {Address: "address", Channel: "channel"}
+
+StartResponse = Callable[..., Any]
+
+
+def _text(value: Any) -> str:
+    """A leaf value as Spyne writes it: decimals and ints with str()."""
+    return value if isinstance(value, str) else str(value)
+
+
+def _write_result(parent: etree._Element, name: str, value: Any) -> None:
+    element = etree.SubElement(parent, f"{{{NAMESPACE}}}{name}")
+    if isinstance(value, list):
+        for item in value:
+            member = etree.SubElement(element, f"{{{NAMESPACE}}}{_MEMBERS[type(item)]}")
+            for field in dataclasses.fields(item):
+                leaf = etree.SubElement(member, f"{{{NAMESPACE}}}{field.name}")
+                leaf.text = _text(getattr(item, field.name))
+    else:
+        element.text = _text(value)
+
+
+class FastPath:
+    """Serves the plain-shaped read calls of one SOAP version without Spyne."""
+
+    def __init__(self, operations: UserOperations, soap_version: str) -> None:
+        self._operations = operations
+        self.soap_version = soap_version
+        ns = _ENVELOPE[soap_version]
+        self._envelope_ns = ns
+        self._body_tag = f"{{{ns}}}Body"
+        self._nsmap = {_PREFIX[soap_version]: ns, "tns": NAMESPACE}
+        self._calls = {f"{{{NAMESPACE}}}{name}": name for name in _RESULTS}
+        self._content_type = _CONTENT_TYPES[soap_version]
+        self._api = "soap12" if soap_version == "1.2" else "soap11"
+
+    def _call(self, root: etree._Element) -> tuple[str, etree._Element, dict[str, str]] | None:
+        """The operation, its element and its parameters, if the request has the plain shape."""
+        if len(root) != 1 or root.attrib or root[0].attrib:
+            return None  # a Header (WS-Security ...) or attributes: Spyne reads those
+        call = root[0][0]
+        method = self._calls.get(call.tag)
+        if method is None or call.attrib or (call.text and call.text.strip()):
+            return None
+        parameters: dict[str, str] = {}
+        for child in call:
+            name = _PARAMETERS.get(child.tag)
+            if name is None or name in parameters or child.attrib or len(child):
+                return None
+            if child.tail and child.tail.strip():
+                return None
+            parameters[name] = child.text or ""
+        return method, call, parameters
+
+    def _respond(
+        self, start_response: StartResponse, status: str, body: bytes, *headers: tuple[str, str]
+    ) -> list[bytes]:
+        start_response(
+            status,
+            # Spyne's order: its extra headers come before the length.
+            [("Content-Type", self._content_type), *headers, ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    def _fault(self, start_response: StartResponse, error: Exception, trace: Any) -> list[bytes]:
+        fault = to_fault(error)
+        if trace is not None:
+            trace.error_code = fault.code.name
+        body = fault_document(fault.code, self.soap_version, fault.retry_after)
+        status = fault_status(fault.code, self.soap_version)
+        retry = () if fault.retry_after is None else (("Retry-After", str(fault.retry_after)),)
+        return self._respond(start_response, status, body, *retry)
+
+    def serve(
+        self, body: bytes, environ: dict[str, Any], start_response: StartResponse
+    ) -> list[bytes] | None:
+        """The answer to a plain-shaped read call, or None: Spyne is to serve the request."""
+        try:
+            root = parse_request(body, self._envelope_ns)
+        except CodedFault:
+            return None  # Spyne answers malformed requests as it always has
+        found = self._call(root)
+        if found is None:
+            return None
+        method, call, parameters = found
+        trace: CallTrace | None = environ.get(TRACE)
+        if trace is not None:
+            note_call(trace, method, call)
+        api = self._api if trace is None else trace.api
+        caller = Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), api, trace)
+        try:
+            credentials = credentials_for(None, parameters.get("user"), parameters.get("password"))
+            result = getattr(self._operations, method)(caller, credentials)
+        except Exception as error:
+            return self._fault(start_response, error, trace)
+        if trace is not None:
+            trace.succeeded(result)
+        envelope = etree.Element(f"{{{self._envelope_ns}}}Envelope", nsmap=self._nsmap)
+        response = etree.SubElement(
+            etree.SubElement(envelope, self._body_tag), f"{{{NAMESPACE}}}{method}Response"
+        )
+        _write_result(response, _RESULTS[method], result)
+        document = etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+        return self._respond(start_response, "200 OK", document)
