@@ -137,7 +137,8 @@ class ApiLogWriter:
             first.setdefault(access, row["created_at"])
         with self._units.writing() as uow:
             session = uow.session
-            session.execute(insert(models.ApiLogEntry), rows)
+            # The table, not the mapped class: a Core executemany, no ORM bulk machinery.
+            session.execute(insert(models.ApiLogEntry.__table__), rows)
             accesses = models.ApiAccess
             for access, row in latest.items():
                 # Workers flush independently: never replace a later use with an earlier one.

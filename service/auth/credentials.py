@@ -126,10 +126,10 @@ class Authenticator:
         email = normalise_user(str(user))
         secret = str(password)
         keys = (address_key(caller.source_ip), account_key(email, caller.source_ip))
-        forget_failures = self.throttle.check(repository, keys)
-        account = None
-        if len(email) <= MAX_LENGTH["user"] and len(secret) <= MAX_LENGTH["password"]:
-            account = repository.login_record(email)
+        looked_up = len(email) <= MAX_LENGTH["user"] and len(secret) <= MAX_LENGTH["password"]
+        # An empty name matches no account: over-long values are never looked up.
+        state, account = repository.login_state(email if looked_up else "", keys)
+        forget_failures = self.throttle.check(state)
         if account is not None and self._cache.verified(email, secret, account.password_hash):
             return Authenticated(account, email, forget_failures)
         stored = None if account is None else account.password_hash

@@ -10,6 +10,7 @@ checked, so it learns nothing about whether the password was right.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 from dataclasses import replace
@@ -17,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 
 from ..errors import ErrorCode, UserApiError
 from ..settings import ThrottleSettings
-from ..store.repository import Repository, ThrottleRecord
+from ..store.repository import ThrottleRecord, ThrottleState
 from ..store.uow import UnitOfWorkFactory
 
 
+@functools.lru_cache(maxsize=4096)  # parsed on every login; callers come back
 def address_key(source_ip: str) -> str:
     """The key of a source: the address, or its /64 for IPv6 (one host's usual share)."""
     try:
@@ -54,16 +56,13 @@ class LoginThrottle:
             return self.policy.address_failures
         return self.policy.account_failures
 
-    def check(self, repository: Repository, keys: tuple[str, ...]) -> bool:
-        """TOO_MANY_ATTEMPTS if a key is blocked; True when some key has failures to forget."""
+    def check(self, state: ThrottleState) -> bool:
+        """TOO_MANY_ATTEMPTS if a key is blocked; True when the account key has failures."""
         now = now_utc()
-        pending = False
-        for record in repository.throttle_records(keys):
-            if record.blocked_until is not None and record.blocked_until > now:
-                wait = math.ceil((record.blocked_until - now).total_seconds())
-                raise UserApiError(ErrorCode.TOO_MANY_ATTEMPTS, retry_after=max(wait, 1))
-            pending = pending or (record.key.startswith("user:") and record.failures > 0)
-        return pending
+        if state.blocked_until is not None and state.blocked_until > now:
+            wait = math.ceil((state.blocked_until - now).total_seconds())
+            raise UserApiError(ErrorCode.TOO_MANY_ATTEMPTS, retry_after=max(wait, 1))
+        return state.account_failures > 0
 
     def failed(self, keys: tuple[str, ...]) -> None:
         """Count one failed login under each key (its own transaction)."""

@@ -15,6 +15,7 @@ answers them with the catalogue's codes.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from lxml import etree
@@ -31,7 +32,18 @@ MAX_DEPTH = 16
 MAX_ELEMENTS = 500
 
 
+_parsers = threading.local()
+
+
 def _parser() -> etree.XMLParser:
+    """This thread's parser: building one per request costs, and lxml's are not thread-safe."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = _new_parser()
+    return parser
+
+
+def _new_parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,

@@ -66,7 +66,10 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         # A writing transaction takes the write lock up front: upgrading a read
         # transaction later fails at once with "database is locked" under WAL
         # whenever another worker wrote in between, whatever the busy timeout.
-        writing = connection.get_execution_options().get("writing", False)
+        options = connection.get_execution_options()
+        if options.get("reading"):
+            return  # each statement of a read is its own transaction
+        writing = options.get("writing", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine

@@ -7,7 +7,19 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -67,6 +79,14 @@ class ThrottleRecord:
     blocked_until: datetime | None
 
 
+@dataclass(frozen=True)
+class ThrottleState:
+    """What throttling knows of one login's two keys (source address, account from it)."""
+
+    blocked_until: datetime | None  # the later block of the two keys, if any
+    account_failures: int  # failures counted under the account key
+
+
 def _utc(moment: datetime | None) -> datetime | None:
     """SQLite hands timestamps back without their zone; every stored one is UTC."""
     if moment is None or moment.tzinfo is not None:
@@ -103,6 +123,27 @@ _LOGIN_BY_EMAIL = (
     .join(_access, (_access.account_id == _account.id) & _access.login.is_(None))
     .where(_account.email == bindparam("user"))
 )
+_t = models.LoginThrottle
+_THROTTLE_STATE = (
+    select(
+        func.max(_t.blocked_until).label("blocked_until"),
+        func.coalesce(
+            func.max(case((_t.key == bindparam("account_key"), _t.failures), else_=0)), 0
+        ).label("account_failures"),
+    )
+    .where(_t.key.in_([bindparam("address_key"), bindparam("account_key")]))
+    .subquery("throttle")
+)
+
+
+def _with_throttle_state(login: Select[Any]) -> Select[Any]:
+    """The throttle state (always one row) beside the login's row (or NULLs): one query."""
+    found = login.subquery("login")
+    return select(_THROTTLE_STATE, found).select_from(_THROTTLE_STATE.outerjoin(found, true()))
+
+
+_LOGIN_STATE_BY_ACCESS = _with_throttle_state(_LOGIN_BY_ACCESS)
+_LOGIN_STATE_BY_EMAIL = _with_throttle_state(_LOGIN_BY_EMAIL)
 _THROTTLE_COLUMNS = (
     models.LoginThrottle.key,
     models.LoginThrottle.failures,
@@ -168,6 +209,20 @@ class Repository:
         query = _LOGIN_BY_ACCESS if user.startswith(ACCESS_LOGIN_PREFIX) else _LOGIN_BY_EMAIL
         row = self.session.execute(query, {"user": user}).first()
         return None if row is None else AccountRecord(*row)
+
+    def login_state(
+        self, user: str, keys: tuple[str, str]
+    ) -> tuple[ThrottleState, AccountRecord | None]:
+        """In one query: the throttle state of ``keys`` and the login ``user`` names, if any."""
+        query = (
+            _LOGIN_STATE_BY_ACCESS
+            if user.startswith(ACCESS_LOGIN_PREFIX)
+            else _LOGIN_STATE_BY_EMAIL
+        )
+        params = {"user": user, "address_key": keys[0], "account_key": keys[1]}
+        row = self.session.execute(query, params).one()
+        state = ThrottleState(_utc(row[0]), row[1])
+        return state, None if row[2] is None else AccountRecord(*row[2:])
 
     def account_by_email(self, email: str) -> AccountRecord | None:
         """The account whose (lower-cased) e-mail is ``email``, with its own login."""

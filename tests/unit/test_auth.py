@@ -38,7 +38,7 @@ def test_blocks_double(store: Store) -> None:
     for _ in range(2):
         throttle.failed(keys)
     with store.core.units.reading() as uow:
-        assert throttle.check(uow.repository, keys) is True  # failures, no block
+        assert throttle.check(uow.repository.login_state("", keys)[0]) is True  # failures, no block
     blocks = []
     for _ in range(3):
         throttle.failed(keys)
@@ -46,7 +46,7 @@ def test_blocks_double(store: Store) -> None:
             [record] = [r for r in uow.repository.throttle_records(keys) if r.key == keys[1]]
             blocks.append((record.blocked_until - now_utc()).total_seconds())
             with pytest.raises(UserApiError) as caught:
-                throttle.check(uow.repository, keys)
+                throttle.check(uow.repository.login_state("", keys)[0])
             assert caught.value.code is ErrorCode.TOO_MANY_ATTEMPTS
             assert caught.value.retry_after is not None and caught.value.retry_after >= 1
     assert [round(b / 10) for b in blocks] == [1, 2, 4]
