@@ -45,6 +45,18 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     )
 
 
+def reading_engine(engine: Engine) -> Engine:
+    """The engine for read-only units of work: every statement is its own transaction.
+
+    On SQLite the driver already autocommits and the "begin" listener below skips
+    its BEGIN; on PostgreSQL autocommit saves the BEGIN and ROLLBACK round trips
+    (a client-side switch in psycopg; on SQLite it would cost a PRAGMA per call).
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(reading=True, isolation_level="AUTOCOMMIT")
+    return engine.execution_options(reading=True)
+
+
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

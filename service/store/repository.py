@@ -28,6 +28,7 @@ from sqlalchemy.sql.dml import Insert
 from ..domain.address import Address, NewAddress
 from ..domain.channel import Channel
 from . import models
+from .prepared import PreparedRead
 
 # Generated access logins start with this; an e-mail address never does.
 ACCESS_LOGIN_PREFIX = "ak_"
@@ -142,8 +143,8 @@ def _with_throttle_state(login: Select[Any]) -> Select[Any]:
     return select(_THROTTLE_STATE, found).select_from(_THROTTLE_STATE.outerjoin(found, true()))
 
 
-_LOGIN_STATE_BY_ACCESS = _with_throttle_state(_LOGIN_BY_ACCESS)
-_LOGIN_STATE_BY_EMAIL = _with_throttle_state(_LOGIN_BY_EMAIL)
+_LOGIN_STATE_BY_ACCESS = PreparedRead(_with_throttle_state(_LOGIN_BY_ACCESS))
+_LOGIN_STATE_BY_EMAIL = PreparedRead(_with_throttle_state(_LOGIN_BY_EMAIL))
 _THROTTLE_COLUMNS = (
     models.LoginThrottle.key,
     models.LoginThrottle.failures,
@@ -154,7 +155,7 @@ _THROTTLE_RECORDS = select(*_THROTTLE_COLUMNS).where(
     models.LoginThrottle.key.in_(bindparam("keys", expanding=True))
 )
 _a = models.Address
-_ADDRESSES = (
+_ADDRESSES = PreparedRead(
     select(
         _a.id,
         _a.namelastname,
@@ -173,7 +174,7 @@ _ADDRESSES = (
     .order_by(_a.id)
 )
 _c = models.Channel
-_CHANNELS = (
+_CHANNELS = PreparedRead(
     select(_c.channeltype, _c.channelname, _c.active)
     .where(_c.account_id == bindparam("account_id"))
     .order_by(_c.id)
@@ -194,11 +195,14 @@ class Repository:
     def __init__(self, session: Session | Connection) -> None:
         self.session = session
 
+    def _connection(self) -> Connection:
+        """The Core connection under the session (a writing session's transaction begins)."""
+        session = self.session
+        return session.connection() if isinstance(session, Session) else session
+
     def _insert(self, table: Table) -> Insert:
         """INSERT with ON CONFLICT support, in the store's dialect."""
-        session = self.session
-        dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
-        if dialect.name == "postgresql":
+        if self._connection().dialect.name == "postgresql":
             return postgresql_insert(table)
         return sqlite_insert(table)
 
@@ -220,7 +224,7 @@ class Repository:
             else _LOGIN_STATE_BY_EMAIL
         )
         params = {"user": user, "address_key": keys[0], "account_key": keys[1]}
-        row = self.session.execute(query, params).one()
+        [row] = query.rows(self._connection(), params)
         state = ThrottleState(_utc(row[0]), row[1])
         return state, None if row[2] is None else AccountRecord(*row[2:])
 
@@ -330,7 +334,7 @@ class Repository:
 
     def addresses(self, account_id: int) -> list[Address]:
         """The account's addresses, oldest first."""
-        rows = self.session.execute(_ADDRESSES, {"account_id": account_id})
+        rows = _ADDRESSES.rows(self._connection(), {"account_id": account_id})
         return [Address(*row) for row in rows]
 
     def set_address_verification(
@@ -353,7 +357,7 @@ class Repository:
 
     def channels(self, account_id: int) -> list[Channel]:
         """The account's channels, in the order they were created."""
-        rows = self.session.execute(_CHANNELS, {"account_id": account_id})
+        rows = _CHANNELS.rows(self._connection(), {"account_id": account_id})
         return [Channel(*row) for row in rows]
 
     def set_channel_active(self, account_id: int, channelname: str, active: int) -> bool:

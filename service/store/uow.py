@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ErrorCode, UserApiError
+from .database import reading_engine
 from .repository import Repository
 
 # SQLite reports both a busy database and a broken query as OperationalError.
@@ -75,7 +76,7 @@ class UnitOfWorkFactory:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._read = engine.execution_options(reading=True)
+        self._read = reading_engine(engine)
         self._write = sessionmaker(
             bind=engine.execution_options(writing=True), expire_on_commit=False
         )
@@ -84,9 +85,9 @@ class UnitOfWorkFactory:
         """A unit of work for an operation that only reads.
 
         A Core connection, not an ORM session: reads need no identity map, and a
-        session costs several times the query on the per-call path. It autocommits:
-        a read makes one or two queries, each seeing committed data, and needs no
-        BEGIN and ROLLBACK around them (two more round trips on PostgreSQL).
+        session costs several times the query on the per-call path. It autocommits
+        (store/database.py): a read makes one or two queries, each seeing committed
+        data, and needs no BEGIN and ROLLBACK around them.
         """
         return UnitOfWork(self._read.connect)
 
