@@ -1,12 +1,26 @@
 """Benchmark the service against a bare WSGI baseline measured in the same run.
 
-    .venv/bin/python bench/run.py [--seconds 10] [--connections 16] [SCENARIO ...]
+    .venv/bin/python bench/run.py [--seconds 10] [--connections 16] [--accounts 10000]
+                                  [--scale-seconds 5] [--no-scale] [SCENARIO ...]
 
-Every server runs under the same gunicorn settings (deploy/gunicorn.conf.py),
-one at a time, on this machine's loopback, driven by wrk (apt-get install wrk).
-Prints req/s, p50, p99 and errors per scenario with its ratio to the baseline,
-and writes the same as JSON under var/bench/. Password hashing uses the
-production Argon2 parameters: what the credential cache saves is the point.
+Sets up a database (a temp SQLite file; or, when DATABASE_URL names a PostgreSQL
+server, a scratch database bench_<random> created there and dropped at the end)
+with --accounts accounts plus one account per stateful scenario (see
+bench/dataset.py). Every server then runs in turn under the same gunicorn
+settings (deploy/gunicorn.conf.py) on this machine's loopback, driven by wrk
+(apt-get install wrk; Lua scripts bench/soap.lua and bench/addaddress.lua).
+The baseline, a bare WSGI app (bench/baseline.py), always runs first.
+
+Prints req/s, p50, p99 and errors per scenario with its ratio to the baseline.
+Errors are wrk's socket errors and timeouts plus every answer that is not the
+expected one (status 200; for wrong-password the INCORRECT_USER_PASSWORD fault).
+Then, unless --no-scale, the cost as work grows (shorter runs): getbalance with
+100 / 10,000 / 100,000 accounts in the database (one database, grown between
+runs; should stay flat) and getaddresses returning 10 / 100 / 1,000 rows (should
+fall no faster than linearly), with each ratio to the smallest case. Writes all
+of it as JSON under var/bench/. Password hashing uses the production Argon2
+parameters: what the credential cache saves is the point. Scale-out over
+several masters behind nginx: bench/scaleout.py.
 """
 
 from __future__ import annotations
@@ -20,17 +34,35 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from dataset import (
+    ADDRESS,
+    ADDRESS_COUNTS,
+    BENCH_ACCOUNTS,
+    CHANNELS,
+    FAILING,
+    PASSWORD,
+    USER,
+    WRITER,
+    Dataset,
+    addresses_user,
+    scratch_database,
+)
 from tcp_proxy import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
-USER, PASSWORD = "bench@example.com", "bench-password-1"
 NS = "urn:usermanagement:user:v1"
+SOAP_PATH = "/api/soap/"
+WARMUP_SECONDS = 2
+SCALE_ACCOUNTS = (100, 10_000, 100_000)
 
 
 @dataclass(frozen=True)
@@ -41,6 +73,13 @@ class Scenario:
     env: dict[str, str]
     operation: str = "getbalance"
     baseline: bool = False
+    user: str = USER
+    password: str = PASSWORD
+    # The call's parameters besides the credentials; several sets are sent in turn.
+    variants: tuple[dict[str, str], ...] = ({},)
+    transport: str = "soap"  # "soap", "wsdl" (GET ?wsdl) or "http" (the HTTP API's form POST)
+    expect_status: int = 200
+    expect_body: str | None = None  # text the expected answer contains, when 200 is not enough
 
 
 SCENARIOS = [
@@ -48,6 +87,42 @@ SCENARIOS = [
     Scenario("getbalance", {}),
     Scenario("getbalance-no-credential-cache", {"USERAPI_CREDENTIAL_CACHE_SIZE": "0"}),
     Scenario("getbalance-no-api-log", {"USERAPI_API_LOG": "0"}),
+    # The same call through the generic Spyne path: what the fast path saves.
+    Scenario("getbalance-spyne", {"USERAPI_SOAP_FAST_PATH": "0"}),
+    Scenario("getaddresses-10", {}, "getaddresses", user=addresses_user(10)),
+    Scenario("getaddresses-1000", {}, "getaddresses", user=addresses_user(1000)),
+    # Each wrk connection leaves at most one address behind per run; a raised
+    # limit keeps many connections from reaching MAX_ADDRESSES across runs.
+    Scenario(
+        "addaddress-deleteaddress",
+        {"USERAPI_MAX_ADDRESSES": "100000"},
+        "addaddress",
+        user=WRITER,
+        variants=(ADDRESS,),
+    ),
+    Scenario("getchannels", {}, "getchannels"),
+    Scenario(
+        "modifychannel",
+        {},
+        "modifychannel",
+        user=CHANNELS,
+        variants=({"channelname": "sms", "active": "0"}, {"channelname": "sms", "active": "1"}),
+    ),
+    # Argon2 runs on every call (nothing is cached for a wrong password): slow by
+    # design. Raised throttle limits keep the run from being blocked.
+    Scenario(
+        "wrong-password",
+        {
+            "USERAPI_THROTTLE_ACCOUNT_FAILURES": "10000",
+            "USERAPI_THROTTLE_ADDRESS_FAILURES": "100000",
+        },
+        user=FAILING,
+        password="not-the-password",  # noqa: S106 (the point of the scenario)
+        expect_status=500,
+        expect_body="INCORRECT_USER_PASSWORD",
+    ),
+    Scenario("wsdl", {}, transport="wsdl"),
+    Scenario("http-getbalance", {}, transport="http", expect_body='"status":"SUCCESS"'),
 ]
 
 
@@ -63,13 +138,68 @@ class Result:
     ratio_to_baseline: float | None = None
 
 
-def envelope(operation: str) -> bytes:
+@dataclass
+class Growth:
+    """One line of the cost-as-work-grows table."""
+
+    call: str
+    size: int
+    unit: str  # what grows: "accounts" in the database, or "rows" in the answer
+    result: Result
+    ratio_to_smallest: float = 1.0
+
+
+@dataclass(frozen=True)
+class Workload:
+    """How wrk drives a scenario: the path, the Lua script and its environment."""
+
+    path: str
+    script: str
+    env: dict[str, str]
+
+
+def envelope(
+    operation: str, user: str = USER, password: str = PASSWORD, params: dict[str, str] | None = None
+) -> bytes:
+    """A SOAP 1.1 request of the plain shape client stubs send."""
+    fields = {"user": user, "password": password, **(params or {})}
+    parts = "".join(f"<u:{name}>{escape(value)}</u:{name}>" for name, value in fields.items())
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
-        f'xmlns:u="{NS}"><s:Body><u:{operation}><u:user>{USER}</u:user>'
-        f"<u:password>{PASSWORD}</u:password></u:{operation}></s:Body></s:Envelope>"
+        f'xmlns:u="{NS}"><s:Body><u:{operation}>{parts}</u:{operation}></s:Body></s:Envelope>'
     ).encode()
+
+
+def workload(scenario: Scenario, workdir: Path) -> Workload:
+    """Write the scenario's request bodies into ``workdir`` and say how wrk sends them."""
+    checks = {"BENCH_EXPECT_STATUS": str(scenario.expect_status)}
+    if scenario.expect_body:
+        checks["BENCH_EXPECT_BODY"] = scenario.expect_body
+    if scenario.transport == "wsdl":
+        return Workload(f"{SOAP_PATH}?wsdl", "soap.lua", {"BENCH_METHOD": "GET", **checks})
+    if scenario.transport == "http":
+        body = workdir / f"{scenario.name}.form"
+        form = {"class": "user", "method": scenario.operation}
+        form |= {"user": scenario.user, "password": scenario.password}
+        body.write_text(urllib.parse.urlencode(form))
+        env = {"BENCH_CONTENT_TYPE": "application/x-www-form-urlencoded", **checks}
+        return Workload("/api/http/", "soap.lua", {"BENCH_BODY_FILES": str(body), **env})
+    credentials = (scenario.user, scenario.password)
+    if scenario.operation == "addaddress":
+        add, delete = workdir / "addaddress.xml", workdir / "deleteaddress.xml"
+        add.write_bytes(envelope("addaddress", *credentials, scenario.variants[0]))
+        # The Lua script puts each id that addaddress answered in place of the marker.
+        delete.write_bytes(envelope("deleteaddress", *credentials, {"idaddress": "{idaddress}"}))
+        env = {"BENCH_ADD_FILE": str(add), "BENCH_DELETE_FILE": str(delete)}
+        return Workload(SOAP_PATH, "addaddress.lua", env)
+    bodies = []
+    for number, params in enumerate(scenario.variants):
+        body = workdir / f"{scenario.name}-{number}.xml"
+        body.write_bytes(envelope(scenario.operation, *credentials, params))
+        bodies.append(str(body))
+    env = {"BENCH_CONTENT_TYPE": "text/xml; charset=utf-8", **checks}
+    return Workload(SOAP_PATH, "soap.lua", {"BENCH_BODY_FILES": os.pathsep.join(bodies), **env})
 
 
 def cli(env: dict[str, str], *args: str) -> None:
@@ -114,13 +244,21 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def wrk(url: str, body_file: Path, seconds: int, connections: int) -> dict[str, int]:
+def wrk(url: str, work: Workload, seconds: int, connections: int) -> dict[str, int]:
+    """Run wrk once; its counts as bench/report.lua prints them."""
     completed = subprocess.run(
         [
-            *("wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"),
-            *("-s", str(ROOT / "bench" / "soap.lua"), "--latency", url),
+            *(
+                "wrk",
+                f"-t{min(2, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+            ),
+            *("-s", str(ROOT / "bench" / work.script), "--latency", url),
         ],
-        env={**os.environ, "BENCH_BODY_FILE": str(body_file)},
+        env={**os.environ, **work.env},
         capture_output=True,
         text=True,
         check=True,
@@ -129,79 +267,190 @@ def wrk(url: str, body_file: Path, seconds: int, connections: int) -> dict[str, 
     return json.loads(line[len("BENCH ") :])
 
 
-def measure(
-    scenario: Scenario, env: dict[str, str], workdir: Path, seconds: int, connections: int
+def drive(
+    scenario: Scenario, address: str, workdir: Path, seconds: int, connections: int
 ) -> Result:
-    port = free_port()
-    body_file = workdir / f"{scenario.operation}.xml"
-    body_file.write_bytes(envelope(scenario.operation))
-    process = start(scenario, env, port)
-    try:
-        url = f"http://127.0.0.1:{port}/api/soap/"
-        wrk(url, body_file, 2, connections)  # warm-up: imports, connections, caches
-        raw = wrk(url, body_file, seconds, connections)
-    finally:
-        stop(process)
-    errors = sum(v for k, v in raw.items() if k.endswith("errors") or k == "timeouts")
+    """Warm the server at ``address`` (host:port) up, then measure the scenario's call."""
+    work = workload(scenario, workdir)
+    url = f"http://{address}{work.path}"
+    wrk(url, work, WARMUP_SECONDS, connections)  # imports, connections, caches
+    # The server still owes answers to the warm-up's last requests (seconds of them
+    # when each checks an Argon2 hash); a health check queued behind them returns
+    # once they are done, so the measured run does not wait for them.
+    with urllib.request.urlopen(f"http://{address}/health", timeout=120):
+        pass
+    raw = wrk(url, work, seconds, connections)
+    errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
     return Result(
         scenario.name,
         round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
         round(raw["p50_us"] / 1000, 2),
         round(raw["p99_us"] / 1000, 2),
-        errors,
+        errors + raw["unexpected"],
     )
+
+
+def measure(
+    scenario: Scenario, env: dict[str, str], workdir: Path, seconds: int, connections: int
+) -> Result:
+    """Start the scenario's server, measure it, stop it."""
+    print(f"  {scenario.name} ...", file=sys.stderr, flush=True)
+    port = free_port()
+    process = start(scenario, env, port)
+    try:
+        return drive(scenario, f"127.0.0.1:{port}", workdir, seconds, connections)
+    finally:
+        stop(process)
+
+
+def bench_env(database_url: str) -> dict[str, str]:
+    """The environment every server of a run gets."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "USERAPI_CITY_POPULATION_CUTOFF": "15000",
+        "USERAPI_LOG_LEVEL": "WARNING",
+    }
+
+
+def machine() -> dict[str, object]:
+    """This machine's cores and CPU model (figures compare only within one machine)."""
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"cores": os.cpu_count(), "model": model}
+
+
+def print_table(title: str, rows: Iterable[tuple[str, Result, float | None]]) -> None:
+    """One line per result: label, req/s, p50, p99, errors and a ratio."""
+    print(f"{title:36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'ratio':>6}")
+    for label, r, ratio in rows:
+        shown = "" if ratio is None else f"{ratio:6.3f}"
+        print(
+            f"{label:36} {r.requests_per_second:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f}"
+            f" {r.errors:6d} {shown:>6}"
+        )
+
+
+def write_report(report: dict[str, object]) -> Path:
+    """Write ``report`` as JSON under var/bench/, named by the time."""
+    output = ROOT / "var" / "bench"
+    output.mkdir(parents=True, exist_ok=True)
+    path = output / f"{report['when']}.json"
+    path.write_text(json.dumps(report, indent=2))
+    return path
+
+
+def measure_all(
+    dataset: Dataset, env: dict[str, str], workdir: Path, args: argparse.Namespace
+) -> tuple[list[Result], list[Growth]]:
+    """The main scenarios and the growth points, growing the database in between.
+
+    The database only ever grows, so each account count is measured when the
+    database reaches it: the main scenarios at --accounts plus the benchmark
+    accounts, getbalance at each of SCALE_ACCOUNTS.
+    """
+    main_total = args.accounts + len(BENCH_ACCOUNTS)
+    growth_points = () if args.no_scale else SCALE_ACCOUNTS
+    chosen = [s for s in SCENARIOS if s.baseline or not args.scenarios or s.name in args.scenarios]
+    getbalance = next(s for s in SCENARIOS if s.name == "getbalance")
+    results: list[Result] = []
+    accounts: list[Growth] = []
+    rows: list[Growth] = []
+    for total in sorted({main_total, *growth_points}):
+        dataset.grow_to(total)
+        print(f"{total:,} accounts in the database", file=sys.stderr, flush=True)
+        if total == main_total:
+            results = [measure(s, env, workdir, args.seconds, args.connections) for s in chosen]
+            if not args.no_scale:
+                for count in ADDRESS_COUNTS:
+                    scenario = Scenario(
+                        f"getaddresses-{count}", {}, "getaddresses", user=addresses_user(count)
+                    )
+                    result = measure(scenario, env, workdir, args.scale_seconds, args.connections)
+                    rows.append(Growth("getaddresses", count, "rows", result))
+        if total in growth_points:
+            result = measure(getbalance, env, workdir, args.scale_seconds, args.connections)
+            accounts.append(Growth("getbalance", total, "accounts", result))
+    return results, accounts + rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--accounts", type=int, default=10_000, help="bulk accounts")
+    parser.add_argument("--scale-seconds", type=int, default=5, help="per growth point")
+    parser.add_argument("--no-scale", action="store_true", help="skip cost as work grows")
     parser.add_argument("scenarios", nargs="*", help="names (default: all)")
     args = parser.parse_args(argv)
+    unknown = set(args.scenarios) - {s.name for s in SCENARIOS}
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
     if shutil.which("wrk") is None:
         print("error: wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
-    chosen = [s for s in SCENARIOS if s.baseline or not args.scenarios or s.name in args.scenarios]
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        workdir = Path(tmp)
-        env = {
-            **os.environ,
-            "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-            "USERAPI_CITY_POPULATION_CUTOFF": "15000",
-            "USERAPI_LOG_LEVEL": "WARNING",
-        }
-        cli(env, "db", "upgrade")
-        cli(env, "account", "create", USER, "--password", PASSWORD, "--balance", "125.50")
-        results = [measure(s, env, workdir, args.seconds, args.connections) for s in chosen]
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as tmp,
+        scratch_database(os.environ.get("DATABASE_URL"), Path(tmp)) as database_url,
+    ):
+        env = bench_env(database_url)
+        dataset = Dataset(env)
+        try:
+            dataset.load_bench_accounts()
+            results, growth = measure_all(dataset, env, Path(tmp), args)
+        finally:
+            dataset.close()
+        store = dataset.core.engine.dialect.name
     baseline = results[0].requests_per_second
     for result in results:
         result.ratio_to_baseline = round(result.requests_per_second / baseline, 3)
-    print(f"{'scenario':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'ratio':>6}")
-    for r in results:
-        print(
-            f"{r.scenario:34} {r.requests_per_second:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f}"
-            f" {r.errors:6d} {r.ratio_to_baseline:6.3f}"
-        )
-    by_name = {r.scenario: r for r in results}
-    if {"getbalance", "getbalance-no-credential-cache"} <= by_name.keys():
-        cached = by_name["getbalance"].requests_per_second
-        uncached = by_name["getbalance-no-credential-cache"].requests_per_second
-        print(f"credential cache: {cached / uncached:.1f}x the throughput without it")
-    if {"getbalance", "getbalance-no-api-log"} <= by_name.keys():
-        logged = by_name["getbalance"].requests_per_second
-        unlogged = by_name["getbalance-no-api-log"].requests_per_second
-        print(f"api log: {logged / unlogged:.3f} of the throughput without it")
-    output = ROOT / "var" / "bench"
-    output.mkdir(parents=True, exist_ok=True)
+    smallest: dict[str, float] = {}
+    for point in growth:  # smallest first within each call
+        smallest.setdefault(point.call, point.result.requests_per_second)
+        point.ratio_to_smallest = round(point.result.requests_per_second / smallest[point.call], 3)
+    cpu = machine()
+    print(
+        f"machine: {cpu['cores']} cores, {cpu['model']}; store: {store},"
+        f" {args.accounts + len(BENCH_ACCOUNTS):,} accounts; wrk: {args.connections}"
+        f" connections, {args.seconds} s after a {WARMUP_SECONDS} s warm-up"
+    )
+    print_table("scenario", ((r.scenario, r, r.ratio_to_baseline) for r in results))
+    by_name = {r.scenario: r.requests_per_second for r in results}
+    comparisons = [
+        (
+            "getbalance",
+            "getbalance-no-credential-cache",
+            "credential cache: {:.1f}x the throughput without it",
+        ),
+        ("getbalance", "getbalance-no-api-log", "api log: {:.3f} of the throughput without it"),
+        ("getbalance", "getbalance-spyne", "fast path: {:.1f}x the throughput of the Spyne path"),
+    ]
+    for numerator, denominator, text in comparisons:
+        if {numerator, denominator} <= by_name.keys() and by_name[denominator] > 0:
+            print(text.format(by_name[numerator] / by_name[denominator]))
+    if growth:
+        print(f"\ncost as work grows ({args.scale_seconds} s each; ratio to the smallest case)")
+        rows = [(f"{g.call}, {g.size:,} {g.unit}", g.result, g.ratio_to_smallest) for g in growth]
+        print_table("case", rows)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    report = {
-        "when": stamp,
-        "machine": {"cores": os.cpu_count()},
-        "seconds": args.seconds,
-        "connections": args.connections,
-        "results": [asdict(r) for r in results],
-    }
-    (output / f"{stamp}.json").write_text(json.dumps(report, indent=2))
+    write_report(
+        {
+            "when": stamp,
+            "machine": cpu,
+            "store": store,
+            "accounts": args.accounts + len(BENCH_ACCOUNTS),
+            "seconds": args.seconds,
+            "warmup_seconds": WARMUP_SECONDS,
+            "connections": args.connections,
+            "results": [asdict(r) for r in results],
+            "scale": {"seconds": args.scale_seconds, "results": [asdict(g) for g in growth]},
+        }
+    )
     return 0
 
 
