@@ -48,19 +48,25 @@ def _raise_deadline(signum: int, frame: Any) -> None:
     raise _DeadlineExpired
 
 
+_handler = {"installed": False}
+
+
 @contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
     # Signals reach only the main thread; elsewhere the per-read timeout must do.
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _raise_deadline)
+    # The handler is installed once (forked workers inherit it; nothing else here
+    # uses SIGALRM); an alarm is armed only while a body is read.
+    if not _handler["installed"]:
+        signal.signal(signal.SIGALRM, _raise_deadline)
+        _handler["installed"] = True
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _announced_length(environ: dict[str, Any], limits: BodyLimits) -> int | None:

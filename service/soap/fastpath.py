@@ -27,7 +27,7 @@ from ..domain.channel import Channel
 from ..domain.trace import CallTrace
 from ..operations import UserOperations
 from .faults import SOAP11_ENV, SOAP12_ENV, CodedFault, fault_document, fault_status, to_fault
-from .protocol import parse_request
+from .protocol import parse_document
 from .tracing import note_call
 from .types import NAMESPACE
 from .wsse import credentials_for
@@ -44,7 +44,12 @@ _MEMBERS = {Address: "address", Channel: "channel"}
 StartResponse = Callable[..., Any]
 
 
-def _text(value: Any) -> str:
+def _text(text: str | None) -> bool:
+    """True for text that is more than whitespace between elements."""
+    return bool(text and not text.isspace())
+
+
+def _leaf(value: Any) -> str:
     """A leaf value as Spyne writes it: decimals and ints with str()."""
     return value if isinstance(value, str) else str(value)
 
@@ -56,9 +61,9 @@ def _write_result(parent: etree._Element, name: str, value: Any) -> None:
             member = etree.SubElement(element, f"{{{NAMESPACE}}}{_MEMBERS[type(item)]}")
             for field in dataclasses.fields(item):
                 leaf = etree.SubElement(member, f"{{{NAMESPACE}}}{field.name}")
-                leaf.text = _text(getattr(item, field.name))
+                leaf.text = _leaf(getattr(item, field.name))
     else:
-        element.text = _text(value)
+        element.text = _leaf(value)
 
 
 class FastPath:
@@ -68,30 +73,37 @@ class FastPath:
         self._operations = operations
         self.soap_version = soap_version
         ns = _ENVELOPE[soap_version]
-        self._envelope_ns = ns
+        self._envelope_tag = f"{{{ns}}}Envelope"
         self._body_tag = f"{{{ns}}}Body"
         self._nsmap = {_PREFIX[soap_version]: ns, "tns": NAMESPACE}
         self._calls = {f"{{{NAMESPACE}}}{name}": name for name in _RESULTS}
         self._content_type = _CONTENT_TYPES[soap_version]
         self._api = "soap12" if soap_version == "1.2" else "soap11"
 
-    def _call(self, root: etree._Element) -> tuple[str, etree._Element, dict[str, str]] | None:
-        """The operation, its element and its parameters, if the request has the plain shape."""
-        if len(root) != 1 or root.attrib or root[0].attrib:
-            return None  # a Header (WS-Security ...) or attributes: Spyne reads those
-        call = root[0][0]
+    def _call(self, root: etree._Element) -> tuple[str, dict[str, str]] | None:
+        """The operation and its parameters, if the request has the plain shape.
+
+        The shape bounds the whole tree (four levels, at most five elements), so
+        the generic depth and size walk of ``parse_request`` has nothing to add.
+        """
+        if root.tag != self._envelope_tag or root.attrib or len(root) != 1 or _text(root.text):
+            return None  # a Header (WS-Security ...), attributes or text: Spyne reads those
+        body = root[0]
+        if body.tag != self._body_tag or body.attrib or len(body) != 1 or _text(body.text):
+            return None
+        call = body[0]
         method = self._calls.get(call.tag)
-        if method is None or call.attrib or (call.text and call.text.strip()):
+        if method is None or call.attrib or _text(call.text) or _text(call.tail):
             return None
         parameters: dict[str, str] = {}
         for child in call:
             name = _PARAMETERS.get(child.tag)
             if name is None or name in parameters or child.attrib or len(child):
                 return None
-            if child.tail and child.tail.strip():
+            if _text(child.tail):
                 return None
             parameters[name] = child.text or ""
-        return method, call, parameters
+        return method, parameters
 
     def _respond(
         self, start_response: StartResponse, status: str, body: bytes, *headers: tuple[str, str]
@@ -117,16 +129,16 @@ class FastPath:
     ) -> list[bytes] | None:
         """The answer to a plain-shaped read call, or None: Spyne is to serve the request."""
         try:
-            root = parse_request(body, self._envelope_ns)
+            root = parse_document(body)
         except CodedFault:
             return None  # Spyne answers malformed requests as it always has
         found = self._call(root)
         if found is None:
             return None
-        method, call, parameters = found
+        method, parameters = found
         trace: CallTrace | None = environ.get(TRACE)
         if trace is not None:
-            note_call(trace, method, call)
+            note_call(trace, method, parameters)
         api = self._api if trace is None else trace.api
         caller = Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), api, trace)
         try:
@@ -136,7 +148,7 @@ class FastPath:
             return self._fault(start_response, error, trace)
         if trace is not None:
             trace.succeeded(result)
-        envelope = etree.Element(f"{{{self._envelope_ns}}}Envelope", nsmap=self._nsmap)
+        envelope = etree.Element(self._envelope_tag, nsmap=self._nsmap)
         response = etree.SubElement(
             etree.SubElement(envelope, self._body_tag), f"{{{NAMESPACE}}}{method}Response"
         )

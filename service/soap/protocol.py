@@ -60,8 +60,8 @@ def _malformed() -> CodedFault:
     return CodedFault(ErrorCode.MALFORMED_REQUEST)
 
 
-def parse_request(document: bytes, envelope_ns: str = SOAP11_ENV) -> etree._Element:
-    """The root of a request document, or a MALFORMED_REQUEST fault."""
+def parse_document(document: bytes) -> etree._Element:
+    """The root of a well-formed XML document without DTD, or a MALFORMED_REQUEST fault."""
     try:
         root = etree.fromstring(document, _parser())
     except (etree.XMLSyntaxError, ValueError):
@@ -71,6 +71,12 @@ def parse_request(document: bytes, envelope_ns: str = SOAP11_ENV) -> etree._Elem
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise _malformed()
+    return root
+
+
+def parse_request(document: bytes, envelope_ns: str = SOAP11_ENV) -> etree._Element:
+    """The root of a request document, or a MALFORMED_REQUEST fault."""
+    root = parse_document(document)
     depth = 0
     elements = 0
     for event, element in etree.iterwalk(root, events=("start", "end")):

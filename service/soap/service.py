@@ -12,7 +12,7 @@ from ..domain.caller import Caller
 from ..domain.credentials import PasswordCredentials
 from ..operations import METHODS
 from .faults import to_fault
-from .tracing import note_call
+from .tracing import leaf_texts, note_call
 from .types import AddressList, Amount, ChannelList, Int, IntParam, UserServiceFault, text_param
 from .wsse import credentials_for
 
@@ -54,7 +54,7 @@ class UserService(ServiceBase):
         """Run the operation; every error leaves as a coded fault."""
         trace = ctx.transport.req_env.get(TRACE)
         if trace is not None:
-            note_call(trace, ctx.descriptor.name, ctx.in_body_doc)
+            note_call(trace, ctx.descriptor.name, leaf_texts(ctx.in_body_doc))
         try:
             result = super().call_wrapper(ctx, args)
         except Exception as error:

@@ -7,12 +7,17 @@ from lxml import etree
 from ..domain.trace import CallTrace
 
 
-def note_call(trace: CallTrace, method: str, call: etree._Element) -> None:
-    """Record the method and its parameters (each leaf's text as sent) on the call's trace."""
-    trace.api_class = "user"
-    trace.method = method
-    trace.parameters = {
+def leaf_texts(call: etree._Element) -> dict[str, str]:
+    """A call element's parameters: each child's local name and text as sent."""
+    return {
         etree.QName(child).localname: child.text or ""
         for child in call
         if isinstance(child.tag, str)
     }
+
+
+def note_call(trace: CallTrace, method: str, parameters: dict[str, str]) -> None:
+    """Record the method and its parameters on the call's trace."""
+    trace.api_class = "user"
+    trace.method = method
+    trace.parameters = parameters
