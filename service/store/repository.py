@@ -121,7 +121,9 @@ _LOGIN_BY_ACCESS = (
 )
 _LOGIN_BY_EMAIL = (
     select(*_LOGIN_COLUMNS)
-    .join(_access, (_access.account_id == _account.id) & _access.login.is_(None))
+    # The own login is the access named "login" (unique per account): one index probe,
+    # where "login IS NULL" alone would walk every account's own access.
+    .join(_access, (_access.account_id == _account.id) & (_access.name == OWN_LOGIN))
     .where(_account.email == bindparam("user"))
 )
 _t = models.LoginThrottle
