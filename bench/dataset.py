@@ -58,6 +58,11 @@ ADDRESS = {
 BATCH = 10_000
 
 
+def is_postgresql(database_url: str) -> bool:
+    """True when ``database_url`` names a PostgreSQL server."""
+    return make_url(normalise_url(database_url)).get_backend_name() == "postgresql"
+
+
 @contextmanager
 def scratch_database(database_url: str | None, workdir: Path) -> Iterator[str]:
     """A database URL for the run, dropped afterwards when it is on a server.
@@ -69,9 +74,9 @@ def scratch_database(database_url: str | None, workdir: Path) -> Iterator[str]:
     if not database_url:
         yield f"sqlite:///{workdir}/bench.sqlite3"
         return
+    if not is_postgresql(database_url):
+        raise ValueError("a scratch database is made on a PostgreSQL server only")
     server = make_url(normalise_url(database_url))
-    if server.get_backend_name() != "postgresql":
-        raise SystemExit("DATABASE_URL must name a PostgreSQL server (unset it for SQLite)")
     name = f"bench_{secrets.token_hex(4)}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:

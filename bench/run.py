@@ -53,6 +53,7 @@ from dataset import (
     WRITER,
     Dataset,
     addresses_user,
+    is_postgresql,
     scratch_database,
 )
 from tcp_proxy import free_port
@@ -336,11 +337,11 @@ def print_table(title: str, rows: Iterable[tuple[str, Result, float | None]]) ->
         )
 
 
-def write_report(report: dict[str, object]) -> Path:
-    """Write ``report`` as JSON under var/bench/, named by the time."""
+def write_report(report: dict[str, object], suffix: str = "") -> Path:
+    """Write ``report`` as JSON under var/bench/, named by its time and ``suffix``."""
     output = ROOT / "var" / "bench"
     output.mkdir(parents=True, exist_ok=True)
-    path = output / f"{report['when']}.json"
+    path = output / f"{report['when']}{suffix}.json"
     path.write_text(json.dumps(report, indent=2))
     return path
 
@@ -394,11 +395,15 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         print("error: wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
+    database_url = os.environ.get("DATABASE_URL")
+    if database_url and not is_postgresql(database_url):
+        print("error: DATABASE_URL must name a PostgreSQL server (unset: SQLite)", file=sys.stderr)
+        return 2
     with (
         tempfile.TemporaryDirectory(prefix="bench-") as tmp,
-        scratch_database(os.environ.get("DATABASE_URL"), Path(tmp)) as database_url,
+        scratch_database(database_url, Path(tmp)) as scratch_url,
     ):
-        env = bench_env(database_url)
+        env = bench_env(scratch_url)
         dataset = Dataset(env)
         try:
             dataset.load_bench_accounts()
