@@ -384,7 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--accounts", type=int, default=10_000, help="bulk accounts")
+    parser.add_argument(
+        "--accounts", type=int, default=10_000, help="bulk accounts, besides the benchmark's own"
+    )
     parser.add_argument("--scale-seconds", type=int, default=5, help="per growth point")
     parser.add_argument("--no-scale", action="store_true", help="skip cost as work grows")
     parser.add_argument("scenarios", nargs="*", help="names (default: all)")

@@ -193,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--masters", type=int, default=2, help="measure 1 .. this many")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--accounts", type=int, default=10_000, help="bulk accounts")
+    parser.add_argument(
+        "--accounts", type=int, default=10_000, help="bulk accounts, besides the benchmark's own"
+    )
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", "")
     if not (database_url and is_postgresql(database_url)):
