@@ -30,6 +30,11 @@ from .parameters import clean_parameters
 
 log = logging.getLogger("service.apilog")
 
+# This process's id, kept current across fork: os.getpid() is a system call, and
+# every request asks whether this process already has its writer thread.
+_process = {"pid": os.getpid()}
+os.register_at_fork(after_in_child=lambda: _process.update(pid=os.getpid()))
+
 
 class ApiLogWriter:
     """Queues log records and writes them in batches from a thread of its own."""
@@ -88,10 +93,10 @@ class ApiLogWriter:
 
     def _ensure_thread(self) -> None:
         # Threads do not survive fork: each worker starts its own on first use.
-        if self._thread is None or self._thread_pid != os.getpid():
+        if self._thread is None or self._thread_pid != _process["pid"]:
             with self._lock:
-                if self._thread is None or self._thread_pid != os.getpid():
-                    self._thread_pid = os.getpid()
+                if self._thread is None or self._thread_pid != _process["pid"]:
+                    self._thread_pid = _process["pid"]
                     self._thread = threading.Thread(
                         target=self._run, name="api-log-writer", daemon=True
                     )

@@ -12,7 +12,6 @@ as expensive as Argon2 makes it.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import threading
 import time
@@ -31,7 +30,7 @@ class VerifiedCache:
 
     def _key(self, email: str, password: str) -> bytes:
         message = email.encode() + b"\0" + password.encode("utf-8", "surrogatepass")
-        return hmac.new(self._secret, message, hashlib.sha256).digest()
+        return hmac.digest(self._secret, message, "sha256")  # one C call, no HMAC object
 
     def verified(self, email: str, password: str, password_hash: str) -> bool:
         """True when this pair was verified against ``password_hash`` recently."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from lxml import etree
@@ -42,6 +43,7 @@ _RESULTS = {"getbalance": "balance", "getaddresses": "list", "getchannels": "lis
 _MEMBERS = {Address: "address", Channel: "channel"}
 
 StartResponse = Callable[..., Any]
+_MARK = "VALUE-GOES-HERE"
 
 
 def _text(text: str | None) -> bool:
@@ -78,6 +80,12 @@ class FastPath:
         self._nsmap = {_PREFIX[soap_version]: ns, "tns": NAMESPACE}
         self._calls = {f"{{{NAMESPACE}}}{name}": name for name in _RESULTS}
         self._content_type = _CONTENT_TYPES[soap_version]
+        # The document of the scalar result (getbalance's), split where the value goes.
+        self._scalar_documents = {
+            method: tuple(self._document(method, _MARK).split(_MARK.encode()))
+            for method, name in _RESULTS.items()
+            if name != "list"
+        }
         self._api = "soap12" if soap_version == "1.2" else "soap11"
 
     def _call(self, root: etree._Element) -> tuple[str, dict[str, str]] | None:
@@ -148,10 +156,19 @@ class FastPath:
             return self._fault(start_response, error, trace)
         if trace is not None:
             trace.succeeded(result)
+        if isinstance(result, Decimal | int):
+            # A number's text needs no escaping: the document around it is fixed.
+            head, tail = self._scalar_documents[method]
+            document = head + str(result).encode() + tail
+        else:
+            document = self._document(method, result)
+        return self._respond(start_response, "200 OK", document)
+
+    def _document(self, method: str, result: Any) -> bytes:
+        """The response document of ``method`` carrying ``result``, as Spyne writes it."""
         envelope = etree.Element(self._envelope_tag, nsmap=self._nsmap)
         response = etree.SubElement(
             etree.SubElement(envelope, self._body_tag), f"{{{NAMESPACE}}}{method}Response"
         )
         _write_result(response, _RESULTS[method], result)
-        document = etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
-        return self._respond(start_response, "200 OK", document)
+        return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
