@@ -117,7 +117,7 @@ def test_connection_tracking(store: Store, server: RunningServer) -> None:
 def test_graceful_stop_under_load_loses_no_record(
     store: Store, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    # Nothing is flushed on its own before the stop: the stop must write it all.
+    # No timed flush before the stop: what the batches have not written, the stop must.
     server = start_server(
         store,
         tmp_path_factory.mktemp("drain") / "server.log",
