@@ -87,7 +87,8 @@ class SoapRoute:
             CLIENT_ADDRESS: client_address(environ, self._core.settings),
         }
         if self._fast is not None:
-            answer = self._fast.serve(body, environ, start_response)
+            source_ip = environ[CLIENT_ADDRESS]
+            answer = self._fast.serve(body, source_ip, environ.get(TRACE), start_response)
             if answer is not None:
                 return answer
         try:

@@ -14,14 +14,15 @@ including every fault these calls can give, byte for byte alike.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from lxml import etree
 
-from ..app.client import CLIENT_ADDRESS, TRACE
 from ..domain.address import Address
 from ..domain.caller import Caller
 from ..domain.channel import Channel
@@ -56,14 +57,26 @@ def _leaf(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+@functools.cache
+def _member_template(kind: type) -> tuple[etree._Element, tuple[str, ...]]:
+    """An empty list member of ``kind`` (one leaf per field, in order) and its field names."""
+    names = tuple(field.name for field in dataclasses.fields(kind))
+    member = etree.Element(f"{{{NAMESPACE}}}{_MEMBERS[kind]}", nsmap={"tns": NAMESPACE})
+    for name in names:
+        etree.SubElement(member, f"{{{NAMESPACE}}}{name}")
+    return member, names
+
+
 def _write_result(parent: etree._Element, name: str, value: Any) -> None:
     element = etree.SubElement(parent, f"{{{NAMESPACE}}}{name}")
     if isinstance(value, list):
         for item in value:
-            member = etree.SubElement(element, f"{{{NAMESPACE}}}{_MEMBERS[type(item)]}")
-            for field in dataclasses.fields(item):
-                leaf = etree.SubElement(member, f"{{{NAMESPACE}}}{field.name}")
-                leaf.text = _leaf(getattr(item, field.name))
+            # Copying a built member is a C call; building its leaves one by one is not.
+            template, names = _member_template(type(item))
+            member = copy.deepcopy(template)
+            for leaf, field in zip(member, names, strict=True):
+                leaf.text = _leaf(getattr(item, field))
+            element.append(member)
     else:
         element.text = _leaf(value)
 
@@ -133,9 +146,17 @@ class FastPath:
         return self._respond(start_response, status, body, *retry)
 
     def serve(
-        self, body: bytes, environ: dict[str, Any], start_response: StartResponse
+        self,
+        body: bytes,
+        source_ip: str,
+        trace: CallTrace | None,
+        start_response: StartResponse,
     ) -> list[bytes] | None:
-        """The answer to a plain-shaped read call, or None: Spyne is to serve the request."""
+        """The answer to a plain-shaped read call, or None: Spyne is to serve the request.
+
+        ``source_ip`` is the caller's address as the application identified it;
+        ``trace`` the request's API log record, if it is kept.
+        """
         try:
             root = parse_document(body)
         except CodedFault:
@@ -144,11 +165,10 @@ class FastPath:
         if found is None:
             return None
         method, parameters = found
-        trace: CallTrace | None = environ.get(TRACE)
         if trace is not None:
             note_call(trace, method, parameters)
         api = self._api if trace is None else trace.api
-        caller = Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), api, trace)
+        caller = Caller(source_ip, api, trace)
         try:
             credentials = credentials_for(None, parameters.get("user"), parameters.get("password"))
             result = getattr(self._operations, method)(caller, credentials)

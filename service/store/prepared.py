@@ -79,6 +79,8 @@ class PreparedRead:
             ) from None
         finally:
             cursor.close()
+        if not any(processors):  # plain integers and text: the driver's rows as they are
+            return [tuple(row) for row in fetched]
         return [
             tuple(
                 value if process is None or value is None else process(value)

@@ -192,7 +192,7 @@ def test_plain_calls_answer_alike(
         body = envelope(path, method, inner)
         source = "192.0.2.10"
         assert route._fast is not None
-        served = route._fast.serve(body, {}, lambda *_: None)
+        served = route._fast.serve(body, "192.0.2.10", None, lambda *_: None)
         assert served is not None, f"{name}: not taken by the fast path"
         assert call(fast, path, body, source) == call(slow, path, body, source), name
 
@@ -211,7 +211,7 @@ def test_other_shapes_go_to_spyne(
     for name, build in OTHER_SHAPES.items():
         body = build(path, method, inner)
         assert route._fast is not None
-        assert route._fast.serve(body, {}, lambda *_: None) is None, name
+        assert route._fast.serve(body, "192.0.2.10", None, lambda *_: None) is None, name
         assert call(fast, path, body, "192.0.2.10") == call(slow, path, body, "192.0.2.10"), name
 
 
