@@ -5,7 +5,7 @@ Use it with either of:
     gunicorn -c deploy/gunicorn.conf.py 'service.app:create_app()'
 
 It starts from the packaged defaults (service/server.py: 2 sync workers,
-timeouts, request-line and header limits, worker recycling, preloaded app) and
+timeouts, request-line and header limits, no worker recycling, preloaded app) and
 is the place to adapt them for a host. Settings read from the environment
 (DATABASE_URL, USERAPI_*) apply as everywhere else.
 """
