@@ -9,7 +9,9 @@ production while setting up costs one hash.
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -175,3 +177,30 @@ class Dataset:
                 ],
             )
         return dict(zip(emails, ids, strict=True))
+
+
+def bench_env(database_url: str) -> dict[str, str]:
+    """The environment every server of a run gets."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "USERAPI_CITY_POPULATION_CUTOFF": "15000",
+        "USERAPI_LOG_LEVEL": "WARNING",
+    }
+
+
+@contextmanager
+def bench_dataset(database_url: str | None) -> Iterator[tuple[Dataset, dict[str, str], Path]]:
+    """A scratch store holding the benchmark accounts: the dataset, the servers' environment
+    and a work folder, all gone afterwards."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as tmp,
+        scratch_database(database_url, Path(tmp)) as scratch_url,
+    ):
+        env = bench_env(scratch_url)
+        dataset = Dataset(env)
+        try:
+            dataset.load_bench_accounts()
+            yield dataset, env, Path(tmp)
+        finally:
+            dataset.close()

@@ -32,7 +32,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -53,8 +52,8 @@ from dataset import (
     WRITER,
     Dataset,
     addresses_user,
+    bench_dataset,
     is_postgresql,
-    scratch_database,
 )
 from tcp_proxy import free_port
 
@@ -304,16 +303,6 @@ def measure(
         stop(process)
 
 
-def bench_env(database_url: str) -> dict[str, str]:
-    """The environment every server of a run gets."""
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "USERAPI_CITY_POPULATION_CUTOFF": "15000",
-        "USERAPI_LOG_LEVEL": "WARNING",
-    }
-
-
 def machine() -> dict[str, object]:
     """This machine's cores and CPU model (figures compare only within one machine)."""
     model = "unknown"
@@ -401,17 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     if database_url and not is_postgresql(database_url):
         print("error: DATABASE_URL must name a PostgreSQL server (unset: SQLite)", file=sys.stderr)
         return 2
-    with (
-        tempfile.TemporaryDirectory(prefix="bench-") as tmp,
-        scratch_database(database_url, Path(tmp)) as scratch_url,
-    ):
-        env = bench_env(scratch_url)
-        dataset = Dataset(env)
-        try:
-            dataset.load_bench_accounts()
-            results, growth = measure_all(dataset, env, Path(tmp), args)
-        finally:
-            dataset.close()
+    with bench_dataset(database_url) as (dataset, env, workdir):
+        results, growth = measure_all(dataset, env, workdir, args)
         store = dataset.core.engine.dialect.name
     baseline = results[0].requests_per_second
     for result in results:

@@ -37,14 +37,13 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dataset import BENCH_ACCOUNTS, Dataset, is_postgresql, scratch_database
+from dataset import BENCH_ACCOUNTS, Dataset, bench_dataset, is_postgresql
 from run import (
     CONFIG,
     ROOT,
     SCENARIOS,
     WARMUP_SECONDS,
     Result,
-    bench_env,
     drive,
     machine,
     print_table,
@@ -216,30 +215,21 @@ def main(argv: list[str] | None = None) -> int:
         f" wrk: {args.connections} connections, {args.seconds} s after a {WARMUP_SECONDS} s"
         " warm-up; getbalance"
     )
-    with (
-        tempfile.TemporaryDirectory(prefix="bench-") as tmp,
-        scratch_database(database_url, Path(tmp)) as scratch_url,
-    ):
-        env = bench_env(scratch_url)
-        dataset = Dataset(env)
-        try:
-            dataset.load_bench_accounts()
-            dataset.grow_to(accounts)
-            pool = dataset.core.engine.pool
-            per_worker = pool.size() + pool._max_overflow  # what one worker's pool may open
-            limit, allowed = connection_limits(dataset)
-            budget = args.masters * workers * per_worker
-            print(
-                f"connection budget: {args.masters} masters x {workers} workers x {per_worker}"
-                f" = {budget} of {allowed} (max_connections {limit} less the superuser reserve)"
-            )
-            if budget > allowed:
-                # The server is shared: running out of connections fails everyone's calls.
-                print("error: too many masters, see deploy/nginx-upstream.conf", file=sys.stderr)
-                return 2
-            rows, seen = compare(dataset, env, Path(tmp), args)
-        finally:
-            dataset.close()
+    with bench_dataset(database_url) as (dataset, env, workdir):
+        dataset.grow_to(accounts)
+        pool = dataset.core.engine.pool
+        per_worker = pool.size() + pool._max_overflow  # what one worker's pool may open
+        limit, allowed = connection_limits(dataset)
+        budget = args.masters * workers * per_worker
+        print(
+            f"connection budget: {args.masters} masters x {workers} workers x {per_worker}"
+            f" = {budget} of {allowed} (max_connections {limit} less the superuser reserve)"
+        )
+        if budget > allowed:
+            # The server is shared: running out of connections fails everyone's calls.
+            print("error: too many masters, see deploy/nginx-upstream.conf", file=sys.stderr)
+            return 2
+        rows, seen = compare(dataset, env, workdir, args)
     reference = next(r.requests_per_second for label, r in rows if label.startswith("nginx, 1 "))
     print_table("setup", ((label, r, r.requests_per_second / reference) for label, r in rows))
     print(
