@@ -57,9 +57,10 @@ from dataset import (
 )
 from tcp_proxy import free_port
 
+from service.soap.types import NAMESPACE
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
-NS = "urn:usermanagement:user:v1"
 SOAP_PATH = "/api/soap/"
 WARMUP_SECONDS = 2
 SCALE_ACCOUNTS = (100, 10_000, 100_000)
@@ -167,7 +168,7 @@ def envelope(
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
-        f'xmlns:u="{NS}"><s:Body><u:{operation}>{parts}</u:{operation}></s:Body></s:Envelope>'
+        f'xmlns:u="{NAMESPACE}"><s:Body><u:{operation}>{parts}</u:{operation}></s:Body></s:Envelope>'
     ).encode()
 
 

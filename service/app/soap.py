@@ -8,18 +8,17 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..bootstrap import Core
+from ..domain.caller import Caller
 from ..errors import ErrorCode
 from ..soap.application import SoapEndpoint, build_spyne_application
 from ..soap.fastpath import FastPath
-from ..soap.faults import fault_document, fault_status, to_fault
+from ..soap.faults import CONTENT_TYPES, fault_document, fault_status, to_fault
 from ..soap.wsdl import build_wsdl, with_address
 from .body import BodyError, BodyLimits, read_body
 from .client import CLIENT_ADDRESS, TRACE, client_address, public_base_url
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
-
-_CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
 
 
 def _is_wsdl_request(environ: Environ) -> bool:
@@ -62,7 +61,7 @@ class SoapRoute:
         start_response(
             status,
             [
-                ("Content-Type", _CONTENT_TYPES[self.soap_version]),
+                ("Content-Type", CONTENT_TYPES[self.soap_version]),
                 ("Content-Length", str(len(body))),
                 # A body left half-read cannot be followed by another request.
                 ("Connection", "close"),
@@ -72,7 +71,7 @@ class SoapRoute:
         return [body]
 
     def _call(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        """Read the body within its limits, then hand it to Spyne."""
+        """Read the body within its limits, then answer it on the fast path or with Spyne."""
         try:
             body = read_body(environ, self._limits)
         except BodyError as error:
@@ -80,17 +79,19 @@ class SoapRoute:
         if not body.strip():
             status = fault_status(ErrorCode.MALFORMED_REQUEST, self.soap_version)
             return self._fault(environ, start_response, status, ErrorCode.MALFORMED_REQUEST)
+        source_ip = client_address(environ, self._core.settings)
+        if self._fast is not None:
+            caller = Caller(source_ip, self.api, environ.get(TRACE))
+            answer = self._fast.serve(body, caller, start_response)
+            if answer is not None:
+                return answer
+        # Spyne reads the body again from wsgi.input.
         environ = {
             **environ,
             "wsgi.input": io.BytesIO(body),
             "CONTENT_LENGTH": str(len(body)),
-            CLIENT_ADDRESS: client_address(environ, self._core.settings),
+            CLIENT_ADDRESS: source_ip,
         }
-        if self._fast is not None:
-            source_ip = environ[CLIENT_ADDRESS]
-            answer = self._fast.serve(body, source_ip, environ.get(TRACE), start_response)
-            if answer is not None:
-                return answer
         try:
             return self._endpoint(environ, start_response)
         except Exception as error:

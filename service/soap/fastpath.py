@@ -26,16 +26,22 @@ from lxml import etree
 from ..domain.address import Address
 from ..domain.caller import Caller
 from ..domain.channel import Channel
-from ..domain.trace import CallTrace
 from ..operations import UserOperations
-from .faults import SOAP11_ENV, SOAP12_ENV, CodedFault, fault_document, fault_status, to_fault
+from .faults import (
+    CONTENT_TYPES,
+    SOAP11_ENV,
+    SOAP12_ENV,
+    CodedFault,
+    fault_document,
+    fault_status,
+    to_fault,
+)
 from .protocol import parse_document
 from .tracing import note_call
 from .types import NAMESPACE
 from .wsse import credentials_for
 
 _ENVELOPE = {"1.1": SOAP11_ENV, "1.2": SOAP12_ENV}
-_CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
 _PREFIX = {"1.1": "soap11env", "1.2": "soap12env"}
 _PARAMETERS = {f"{{{NAMESPACE}}}user": "user", f"{{{NAMESPACE}}}password": "password"}
 # Each operation: the response's result element and how its value is written.
@@ -92,14 +98,13 @@ class FastPath:
         self._body_tag = f"{{{ns}}}Body"
         self._nsmap = {_PREFIX[soap_version]: ns, "tns": NAMESPACE}
         self._calls = {f"{{{NAMESPACE}}}{name}": name for name in _RESULTS}
-        self._content_type = _CONTENT_TYPES[soap_version]
+        self._content_type = CONTENT_TYPES[soap_version]
         # The document of the scalar result (getbalance's), split where the value goes.
         self._scalar_documents = {
             method: tuple(self._document(method, _MARK).split(_MARK.encode()))
             for method, name in _RESULTS.items()
             if name != "list"
         }
-        self._api = "soap12" if soap_version == "1.2" else "soap11"
 
     def _call(self, root: etree._Element) -> tuple[str, dict[str, str]] | None:
         """The operation and its parameters, if the request has the plain shape.
@@ -146,17 +151,9 @@ class FastPath:
         return self._respond(start_response, status, body, *retry)
 
     def serve(
-        self,
-        body: bytes,
-        source_ip: str,
-        trace: CallTrace | None,
-        start_response: StartResponse,
+        self, body: bytes, caller: Caller, start_response: StartResponse
     ) -> list[bytes] | None:
-        """The answer to a plain-shaped read call, or None: Spyne is to serve the request.
-
-        ``source_ip`` is the caller's address as the application identified it;
-        ``trace`` the request's API log record, if it is kept.
-        """
+        """The answer to a plain-shaped read call, or None: Spyne is to serve the request."""
         try:
             root = parse_document(body)
         except CodedFault:
@@ -165,10 +162,9 @@ class FastPath:
         if found is None:
             return None
         method, parameters = found
+        trace = caller.trace
         if trace is not None:
             note_call(trace, method, parameters)
-        api = self._api if trace is None else trace.api
-        caller = Caller(source_ip, api, trace)
         try:
             credentials = credentials_for(None, parameters.get("user"), parameters.get("password"))
             result = getattr(self._operations, method)(caller, credentials)

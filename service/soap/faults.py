@@ -12,6 +12,8 @@ from .types import NAMESPACE
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+# The Content-Type of every answer (fault or not) of each SOAP version.
+CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _E = ElementMaker(namespace=NAMESPACE, nsmap={"tns": NAMESPACE})

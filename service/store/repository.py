@@ -153,9 +153,6 @@ _THROTTLE_COLUMNS = (
     models.LoginThrottle.window_start,
     models.LoginThrottle.blocked_until,
 )
-_THROTTLE_RECORDS = select(*_THROTTLE_COLUMNS).where(
-    models.LoginThrottle.key.in_(bindparam("keys", expanding=True))
-)
 _a = models.Address
 _ADDRESSES = PreparedRead(
     select(
@@ -399,11 +396,6 @@ class Repository:
         return [(cityid, name) for cityid, name in rows]
 
     # Login throttling --------------------------------------------------------
-
-    def throttle_records(self, keys: tuple[str, ...]) -> list[ThrottleRecord]:
-        """The records of ``keys`` that exist."""
-        rows = self.session.execute(_THROTTLE_RECORDS, {"keys": list(keys)})
-        return [_throttle_record(row) for row in rows]
 
     def lock_throttle_record(self, key: str, now: datetime) -> ThrottleRecord:
         """The record of ``key``, created empty if missing, locked until the transaction ends."""

@@ -19,6 +19,7 @@ import pytest
 from service.app.client import TRACE
 from service.app.wsgi import SOAP12_PATH, SOAP_PATH, UserManagementApp
 from service.domain.address import NewAddress
+from service.domain.caller import Caller
 from service.store.repository import ThrottleRecord
 from tests.conftest import Store
 
@@ -186,7 +187,7 @@ def answer_alike(
     fast, slow = apps
     route = fast.soap11 if path == SOAP_PATH else fast.soap12
     assert route._fast is not None
-    taken = route._fast.serve(body, SOURCE, None, lambda *_: None) is not None
+    taken = route._fast.serve(body, Caller(SOURCE), lambda *_: None) is not None
     assert call(fast, path, body, SOURCE) == call(slow, path, body, SOURCE), name
     return taken
 
