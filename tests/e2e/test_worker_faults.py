@@ -42,7 +42,8 @@ def load(server: RunningServer, body: bytes, during: Callable[[], None]) -> Coun
                     server.soap_url, data=body, headers={"Content-Type": "text/xml"}, timeout=10
                 )
                 outcome = "ok" if response.status_code == 200 else f"http {response.status_code}"
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # A worker killed while answering cuts the answer short: the same failure.
                 outcome = "connection error"
             with lock:
                 outcomes[outcome] += 1
