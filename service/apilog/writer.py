@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from ..domain.trace import CallTrace
 from ..errors import UserApiError
 from ..store import models
+from ..store.prepared import PreparedInsert
 from ..store.uow import UnitOfWorkFactory
 from .parameters import clean_parameters
 
@@ -33,6 +34,74 @@ log = logging.getLogger("service.apilog")
 # A busy worker writes every BATCH records rather than waiting for the timer: the
 # writer then holds the interpreter for a few milliseconds, not for tens of them.
 BATCH = 256
+
+# The columns of a record, in the order record() builds it.
+COLUMNS = (
+    "request_id",
+    "created_at",
+    "source_ip",
+    "api",
+    "api_class",
+    "method",
+    "account_id",
+    "access_id",
+    "parameters",
+    "status",
+    "error_code",
+    "result",
+    "http_status",
+    "duration_ms",
+    "bytes_in",
+    "bytes_out",
+    "user_agent",
+)
+_CREATED, _SOURCE_IP, _API, _METHOD, _ACCESS, _ERROR = (
+    COLUMNS.index(name)
+    for name in ("created_at", "source_ip", "api", "method", "access_id", "error_code")
+)
+# A raw executemany: SQLAlchemy's per-row parameter handling cost more than the insert.
+_INSERT = PreparedInsert(models.ApiLogEntry.__table__, COLUMNS)
+
+# Connection tracking, built once (a statement built per flush cost more than running it).
+_accesses = models.ApiAccess.__table__
+# Workers flush independently: never replace a later use with an earlier one.
+_LAST_USE = (
+    update(_accesses)
+    .where(
+        _accesses.c.id == bindparam("access"),
+        or_(
+            _accesses.c.last_used_at.is_(None),
+            _accesses.c.last_used_at < bindparam("used_at"),
+        ),
+    )
+    .values(
+        last_used_at=bindparam("used_at"),
+        last_source_ip=bindparam("source_ip"),
+        last_api=bindparam("api"),
+        last_method=bindparam("method"),
+    )
+)
+_FIRST_USE = (
+    update(_accesses)
+    .where(_accesses.c.id == bindparam("access"), _accesses.c.first_used_at.is_(None))
+    .values(first_used_at=bindparam("used_at"))
+)
+
+
+def _count_calls(upsert: Any) -> Any:
+    """Add a flush's calls to each (access, day, api, method) total."""
+    table = models.AccessUsage.__table__
+    statement = upsert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["access_id", "day", "api", "method"],
+        set_={"calls": table.c.calls + statement.excluded.calls},
+    )
+
+
+_COUNT_CALLS = {
+    "postgresql": _count_calls(postgresql_insert),
+    "sqlite": _count_calls(sqlite_insert),
+}
 
 # This process's id, kept current across fork: os.getpid() is a system call, and
 # every request asks whether this process already has its writer thread.
@@ -57,7 +126,7 @@ class ApiLogWriter:
         self._mask_personal = mask_personal
         self._flush_seconds = flush_seconds
         self._max_pending = max_pending
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[Any, ...]] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = False
@@ -69,25 +138,26 @@ class ApiLogWriter:
         """Queue one request's record (never blocks on the database)."""
         if not self.enabled:
             return
-        row = {
-            "request_id": trace.request_id,
-            "created_at": trace.created_at,
-            "source_ip": trace.source_ip[:45],
-            "api": trace.api,
-            "api_class": trace.api_class,
-            "method": (trace.method or "")[:32] or None,
-            "account_id": trace.account_id,
-            "access_id": trace.access_id,
-            "parameters": clean_parameters(trace.parameters, self._mask_personal),
-            "status": "ERROR" if trace.error_code else "SUCCESS",
-            "error_code": trace.error_code,
-            "result": trace.result,
-            "http_status": trace.http_status,
-            "duration_ms": duration_ms,
-            "bytes_in": trace.bytes_in,
-            "bytes_out": trace.bytes_out,
-            "user_agent": (trace.user_agent or "")[:200] or None,
-        }
+        # A tuple in COLUMNS order: the insert takes it as it is.
+        row = (
+            trace.request_id,
+            trace.created_at,
+            trace.source_ip[:45],
+            trace.api,
+            trace.api_class,
+            (trace.method or "")[:32] or None,
+            trace.account_id,
+            trace.access_id,
+            clean_parameters(trace.parameters, self._mask_personal),
+            "ERROR" if trace.error_code else "SUCCESS",
+            trace.error_code,
+            trace.result,
+            trace.http_status,
+            duration_ms,
+            trace.bytes_in,
+            trace.bytes_out,
+            (trace.user_agent or "")[:200] or None,
+        )
         with self._lock:
             if len(self._pending) >= self._max_pending:
                 self.dropped += 1
@@ -135,57 +205,46 @@ class ApiLogWriter:
             return 0
         return len(rows)
 
-    def _write(self, rows: list[dict[str, Any]]) -> None:
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
         usage: dict[tuple[int, Any, str, str], int] = defaultdict(int)
-        latest: dict[int, dict[str, Any]] = {}
+        latest: dict[int, tuple[Any, ...]] = {}
         first: dict[int, datetime] = {}
         for row in rows:
-            access = row["access_id"]
-            if access is None or row["status"] != "SUCCESS":
+            access = row[_ACCESS]
+            if access is None or row[_ERROR]:
                 continue
-            day = row["created_at"].date()
-            usage[(access, day, row["api"], row["method"] or "")] += 1
+            created = row[_CREATED]
+            usage[(access, created.date(), row[_API], row[_METHOD] or "")] += 1
             latest[access] = row
-            first.setdefault(access, row["created_at"])
+            first.setdefault(access, created)
         with self._units.writing() as uow:
-            session = uow.session
-            # The table, not the mapped class: a Core executemany, no ORM bulk machinery.
-            session.execute(insert(models.ApiLogEntry.__table__), rows)
-            accesses = models.ApiAccess
-            for access, row in latest.items():
-                # Workers flush independently: never replace a later use with an earlier one.
-                newer = or_(
-                    accesses.last_used_at.is_(None), accesses.last_used_at < row["created_at"]
+            connection = uow.session.connection()
+            _INSERT.run_many(connection, rows)
+            if latest:
+                connection.execute(
+                    _LAST_USE,
+                    [
+                        {
+                            "access": access,
+                            "used_at": row[_CREATED],
+                            "source_ip": row[_SOURCE_IP],
+                            "api": row[_API],
+                            "method": row[_METHOD],
+                        }
+                        for access, row in latest.items()
+                    ],
                 )
-                session.execute(
-                    update(accesses)
-                    .where(accesses.id == access, newer)
-                    .values(
-                        last_used_at=row["created_at"],
-                        last_source_ip=row["source_ip"],
-                        last_api=row["api"],
-                        last_method=row["method"],
-                    )
-                )
-                session.execute(
-                    update(accesses)
-                    .where(accesses.id == access, accesses.first_used_at.is_(None))
-                    .values(first_used_at=first[access])
+                connection.execute(
+                    _FIRST_USE, [{"access": access, "used_at": at} for access, at in first.items()]
                 )
             if usage:
-                dialect = session.get_bind().dialect.name
-                upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-                table = models.AccessUsage.__table__
-                for (access, day, api, method), calls in usage.items():
-                    statement = upsert(table).values(
-                        access_id=access, day=day, api=api, method=method, calls=calls
-                    )
-                    session.execute(
-                        statement.on_conflict_do_update(
-                            index_elements=["access_id", "day", "api", "method"],
-                            set_={"calls": table.c.calls + statement.excluded.calls},
-                        )
-                    )
+                connection.execute(
+                    _COUNT_CALLS[connection.dialect.name],
+                    [
+                        {"access_id": access, "day": day, "api": api, "method": method, "calls": n}
+                        for (access, day, api, method), n in usage.items()
+                    ],
+                )
             uow.commit()
 
     def stop(self) -> None:

@@ -1,21 +1,22 @@
-"""Prepared reads: a SELECT compiled once per dialect and run straight on the DBAPI cursor.
+"""Prepared statements: compiled once per dialect and run straight on the DBAPI cursor.
 
 On the per-call path SQLAlchemy's Core execution (execution context, events,
 result objects) costs several times what SQLite or PostgreSQL take to answer
-the indexed query itself (README, Performance). A prepared read stays a
-SQLAlchemy statement: the dialect compiles it, the column types convert its
-results, and driver errors become SQLAlchemy's exceptions (a lost connection
-is invalidated) so the unit of work maps them as it maps every other failure.
-Only the per-execution machinery is skipped.
+the indexed query itself (README, Performance); the API log's batched insert
+paid as much per row. A prepared statement stays a SQLAlchemy statement: the
+dialect compiles it, the column types convert its values, and driver errors
+become SQLAlchemy's exceptions (a lost connection is invalidated) so the unit
+of work maps them as it maps every other failure. Only the per-execution
+machinery is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Select, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
@@ -25,6 +26,22 @@ class _Compiled:
     sql: str
     defaults: dict[str, Any]  # values of the statement's own literals (anonymous binds)
     order: tuple[str, ...] | None  # parameter names in order, for positional paramstyles
+
+
+def _driver_error(connection: Connection, sql: str, error: Exception, cursor: Any) -> DBAPIError:
+    """The driver's error as SQLAlchemy's, the connection invalidated when it is lost."""
+    dialect = connection.dialect
+    lost = dialect.is_disconnect(error, connection.connection, cursor)
+    if lost:
+        connection.invalidate(error)
+    return DBAPIError.instance(
+        sql,
+        None,  # never the values: they are credentials' neighbours, or personal data
+        error,
+        dialect.loaded_dbapi.Error,
+        connection_invalidated=lost,
+        dialect=dialect,
+    )
 
 
 class PreparedRead:
@@ -66,17 +83,7 @@ class PreparedRead:
                     )
                 )
         except dialect.loaded_dbapi.Error as error:
-            lost = dialect.is_disconnect(error, dbapi_connection, cursor)
-            if lost:
-                connection.invalidate(error)
-            raise DBAPIError.instance(
-                compiled.sql,
-                None,  # never the values: they are credentials' neighbours
-                error,
-                dialect.loaded_dbapi.Error,
-                connection_invalidated=lost,
-                dialect=dialect,
-            ) from None
+            raise _driver_error(connection, compiled.sql, error, cursor) from None
         finally:
             cursor.close()
         if not any(processors):  # plain integers and text: the driver's rows as they are
@@ -88,3 +95,101 @@ class PreparedRead:
             )
             for row in fetched
         ]
+
+
+# Bound values per statement: SQLite before 3.32 allowed no more than 999.
+MAX_PARAMETERS = 999
+
+
+@dataclass
+class _CompiledInsert:
+    head: str  # INSERT INTO table (columns) VALUES
+    group: str  # one row's markers: (?, ?, ...)
+    # (position, converter) for the columns whose type converts the value (SQLite's dates)
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+    by_rows: dict[int, str] = field(default_factory=dict)
+
+    def sql(self, rows: int) -> str:
+        """The statement inserting ``rows`` rows (built once per count; drivers cache it)."""
+        text = self.by_rows.get(rows)
+        if text is None:
+            text = self.by_rows[rows] = self.head + ", ".join([self.group] * rows)
+        return text
+
+
+class PreparedInsert:
+    """An INSERT of fixed columns for many rows at once, prepared once per dialect.
+
+    On PostgreSQL a COPY, its bulk path. Elsewhere (SQLite) multi-row INSERTs
+    rather than ``executemany``: the driver releases the interpreter lock once per
+    statement, and a background writer taking it back once per row made the
+    worker's request thread wait for it. Rows are sequences of values in
+    ``columns`` order.
+    """
+
+    def __init__(self, table: Table, columns: Sequence[str]) -> None:
+        self._table = table
+        self.columns = tuple(columns)
+        self.rows_per_statement = max(1, MAX_PARAMETERS // len(self.columns))
+        self._by_dialect: dict[str, _CompiledInsert | str] = {}
+
+    def _copy(self, dialect: Dialect) -> str:
+        quote = dialect.identifier_preparer
+        names = ", ".join(quote.quote(name) for name in self.columns)
+        return f"COPY {quote.format_table(self._table)} ({names}) FROM STDIN"
+
+    def _insert(self, dialect: Dialect) -> _CompiledInsert:
+        if dialect.paramstyle != "qmark":
+            raise ValueError(f"no multi-row INSERT for the {dialect.paramstyle} paramstyle")
+        form = insert(self._table).compile(dialect=dialect, column_keys=list(self.columns))
+        if tuple(form.positiontup or ()) != self.columns:
+            raise ValueError("the compiled INSERT does not take the columns in order")
+        head = form.string.partition(" VALUES ")[0] + " VALUES "
+        group = "(" + ", ".join(["?"] * len(self.columns)) + ")"
+        processors = []
+        for position, name in enumerate(self.columns):
+            process = self._table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((position, process))
+        return _CompiledInsert(head, group, tuple(processors))
+
+    def _prepared(self, dialect: Dialect) -> _CompiledInsert | str:
+        prepared = self._by_dialect.get(dialect.name)
+        if prepared is None:
+            postgresql = dialect.name == "postgresql"
+            prepared = self._copy(dialect) if postgresql else self._insert(dialect)
+            self._by_dialect[dialect.name] = prepared
+        return prepared
+
+    def run_many(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert ``rows`` on ``connection``'s DBAPI connection (inside its transaction)."""
+        prepared = self._prepared(connection.dialect)
+        cursor = connection.connection.cursor()
+        try:
+            if isinstance(prepared, str):
+                with cursor.copy(prepared) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                self._insert_rows(cursor, prepared, rows)
+        except connection.dialect.loaded_dbapi.Error as error:
+            sql = prepared if isinstance(prepared, str) else prepared.head
+            raise _driver_error(connection, sql, error, cursor) from None
+        finally:
+            cursor.close()
+
+    def _insert_rows(
+        self, cursor: Any, compiled: _CompiledInsert, rows: Sequence[Sequence[Any]]
+    ) -> None:
+        step = self.rows_per_statement
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            values: list[Any] = []
+            for row in chunk:
+                if compiled.processors:
+                    row = list(row)
+                    for position, process in compiled.processors:
+                        if row[position] is not None:
+                            row[position] = process(row[position])
+                values.extend(row)
+            cursor.execute(compiled.sql(len(chunk)), values)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from service.apilog.parameters import clean_parameters
-from service.apilog.writer import ApiLogWriter
+from service.apilog.writer import COLUMNS, ApiLogWriter
 from service.domain.trace import CallTrace
 from service.store import models
 from service.store.database import make_engine
+from service.store.prepared import MAX_PARAMETERS
 from service.store.uow import UnitOfWorkFactory
 from tests.conftest import Store
 
@@ -63,3 +65,60 @@ def test_parameters_are_cleaned() -> None:
     assert len(long) < 300
     many = clean_parameters({f"p{i:03}": "y" * 150 for i in range(100)}, mask_personal=False)
     assert len(many) <= 4000
+
+
+def test_flushes_track_each_access_use_whatever_their_order(store: Store) -> None:
+    email, _ = store.account()
+    with store.core.units.writing() as uow:
+        account = uow.repository.account_by_email(email)
+        assert account is not None
+        access = uow.repository.create_access(account.id, "tracked", f"l-{uuid.uuid4().hex}", "x")
+        uow.commit()
+    later = datetime(2026, 5, 2, 10, 0, tzinfo=UTC)
+    earlier = later - timedelta(minutes=5)
+
+    def calls(at: datetime, source_ip: str, count: int, error: str | None = None) -> None:
+        for trace in traces(f"track-{uuid.uuid4().hex}", count):
+            trace.created_at, trace.source_ip = at, source_ip
+            trace.access_id, trace.account_id, trace.error_code = access, account.id, error
+            writer.record(trace, duration_ms=1)
+
+    writer = ApiLogWriter(store.core.units, flush_seconds=3600)
+    calls(later, "198.51.100.2", 3)
+    assert writer.flush() == 3
+    # A worker that flushes later may hold earlier calls: they count, but the last use stays.
+    calls(earlier, "198.51.100.1", 2)
+    calls(earlier, "198.51.100.1", 4, error="INCORRECT_USER_PASSWORD")  # failures do not count
+    assert writer.flush() == 6
+    with store.core.units.reading() as uow:
+        tracked = next(a for a in uow.repository.accesses(account.id) if a.id == access)
+        usage = uow.repository.usage(account.id)
+        first = uow.session.execute(
+            select(models.ApiAccess.first_used_at).where(models.ApiAccess.id == access)
+        ).scalar_one()
+    assert tracked.last_used_at is not None and first is not None
+    assert tracked.last_used_at.replace(tzinfo=UTC) == later
+    assert first.replace(tzinfo=UTC) == later  # set once, by the first flush that saw a use
+    assert (tracked.last_source_ip, tracked.last_api, tracked.last_method) == (
+        "198.51.100.2",
+        "http",
+        "getbalance",
+    )
+    assert [(name, api, method, n) for name, _, api, method, n in usage] == [
+        ("tracked", "http", "getbalance", 5)
+    ]
+
+
+def test_a_batch_longer_than_one_statement_is_written_whole(store: Store) -> None:
+    writer = ApiLogWriter(store.core.units, flush_seconds=3600)
+    agent = f"long-{uuid.uuid4().hex}"
+    count = 2 * (MAX_PARAMETERS // len(COLUMNS)) + 1  # three statements
+    for number, trace in enumerate(traces(agent, count)):
+        trace.parameters = {"user": f"u{number}@example.com", "password": "s3cret"}
+        writer.record(trace, duration_ms=number)
+    assert writer.flush() == count
+    with store.core.units.reading() as uow:
+        rows = uow.repository.api_log({"user_agent": agent}, limit=count + 1)
+    assert len(rows) == count
+    assert {row["duration_ms"] for row in rows} == set(range(count))
+    assert all("s3cret" not in row["parameters"] for row in rows)
