@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
+from .. import process
 from ..domain.trace import CallTrace
 from ..errors import UserApiError
 from ..store import models
@@ -103,11 +104,6 @@ _COUNT_CALLS = {
     "sqlite": _count_calls(sqlite_insert),
 }
 
-# This process's id, kept current across fork: os.getpid() is a system call, and
-# every request asks whether this process already has its writer thread.
-_process = {"pid": os.getpid()}
-os.register_at_fork(after_in_child=lambda: _process.update(pid=os.getpid()))
-
 
 class ApiLogWriter:
     """Queues log records and writes them in batches from a thread of its own."""
@@ -170,10 +166,10 @@ class ApiLogWriter:
 
     def _ensure_thread(self) -> None:
         # Threads do not survive fork: each worker starts its own on first use.
-        if self._thread is None or self._thread_pid != _process["pid"]:
+        if self._thread is None or self._thread_pid != process.pid():
             with self._lock:
-                if self._thread is None or self._thread_pid != _process["pid"]:
-                    self._thread_pid = _process["pid"]
+                if self._thread is None or self._thread_pid != process.pid():
+                    self._thread_pid = process.pid()
                     self._thread = threading.Thread(
                         target=self._run, name="api-log-writer", daemon=True
                     )

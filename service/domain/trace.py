@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 MAX_RESULT = 200
+
+
+class _RequestIds:
+    """Request ids: 32 hex digits, a random prefix per process and a counter.
+
+    Unique across processes and hosts like a UUID4 without a system call for
+    random bytes on every request; re-seeded in each forked worker.
+    """
+
+    def __init__(self) -> None:
+        self.seed()
+        os.register_at_fork(after_in_child=self.seed)
+
+    def seed(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._counter = itertools.count(int.from_bytes(os.urandom(4), "big"))
+
+    def new(self) -> str:
+        return f"{self._prefix}{next(self._counter) & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
+_request_ids = _RequestIds()
 
 
 @dataclass
@@ -19,7 +42,7 @@ class CallTrace:
     source_ip: str
     api: str
     user_agent: str | None = None
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    request_id: str = field(default_factory=_request_ids.new)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     started: float = field(default_factory=time.monotonic)
     api_class: str | None = None

@@ -12,6 +12,8 @@ from sqlalchemy.engine import make_url
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Seconds a pooled PostgreSQL connection may sit unused before it is pinged on checkout.
 PING_AFTER_IDLE = 1.0
+# In a connection's info: when it was last used outside the pool (uow.py keeps one).
+LAST_USED = "last_used"
 
 
 def normalise_url(url: str) -> str:
@@ -61,7 +63,8 @@ def _ping_idle_connections(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkin")
     def _checked_in(_dbapi_connection: Any, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
+        # A connection kept between calls has rested since its last use, not its return.
+        record.info["idle_since"] = record.info.pop(LAST_USED, None) or time.monotonic()
 
     @event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 
@@ -9,8 +11,9 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import process
 from ..errors import ErrorCode, UserApiError
-from .database import reading_engine
+from .database import LAST_USED, PING_AFTER_IDLE, reading_engine
 from .repository import Repository
 
 # SQLite reports both a busy database and a broken query as OperationalError.
@@ -30,6 +33,11 @@ def _unavailable(exc: BaseException | None) -> bool:
     return True
 
 
+_MAIN = threading.main_thread()
+# Read connections inherited from the process this one was forked from.
+_INHERITED: list[Connection] = []
+
+
 class UnitOfWork:
     """Opens a session; leaving without ``commit()`` rolls everything back.
 
@@ -37,8 +45,15 @@ class UnitOfWork:
     retryable SERVICE_UNAVAILABLE code instead of a driver exception.
     """
 
-    def __init__(self, factory: Callable[[], Session | Connection]) -> None:
+    def __init__(
+        self,
+        factory: Callable[[], Session | Connection],
+        release: Callable[[Session | Connection, bool], None] | None = None,
+    ) -> None:
         self._factory = factory
+        # What to do with the session or connection afterwards (it failed: True); by
+        # default it is closed (a connection goes back to the pool).
+        self._release = release or (lambda session, _failed: session.close())
 
     def __enter__(self) -> UnitOfWork:
         try:
@@ -57,12 +72,13 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        failed = isinstance(exc, DBAPIError)
         try:
             self.session.rollback()
         except DBAPIError:
-            pass  # The connection is gone; closing the session discards it.
+            failed = True  # The connection is gone; closing the session discards it.
         finally:
-            self.session.close()
+            self._release(self.session, failed)
         if _unavailable(exc):
             raise UserApiError(ErrorCode.SERVICE_UNAVAILABLE) from None
 
@@ -80,6 +96,10 @@ class UnitOfWorkFactory:
         self._write = sessionmaker(
             bind=engine.execution_options(writing=True), expire_on_commit=False
         )
+        # The main thread's read connection, kept between calls (see reading()).
+        self._kept: Connection | None = None
+        self._kept_by = 0  # the process that connected it
+        self._kept_used = 0.0
 
     def reading(self) -> UnitOfWork:
         """A unit of work for an operation that only reads.
@@ -89,7 +109,43 @@ class UnitOfWorkFactory:
         (store/database.py): a read makes one or two queries, each seeing committed
         data, and needs no BEGIN and ROLLBACK around them.
         """
+        if threading.current_thread() is _MAIN:
+            return UnitOfWork(self._kept_connection, self._keep)
         return UnitOfWork(self._read.connect)
+
+    def _kept_connection(self) -> Connection:
+        """The kept read connection, unless it rested too long to be trusted unpinged.
+
+        A gunicorn sync worker serves every call on its main thread, one at a
+        time: keeping its read connection out of the pool while calls keep coming
+        saves the checkout, the reset on return and the autocommit switch each
+        way, about a tenth of getbalance. Idle longer than PING_AFTER_IDLE, it goes
+        back to the pool, whose checkout pings it (store/database.py).
+        """
+        kept, now = self._kept, time.monotonic()
+        if kept is not None:
+            if self._kept_by != process.pid():
+                # The gunicorn master's, inherited through fork: never used, closed
+                # or collected here (a collected one would be reset on the master's socket).
+                _INHERITED.append(kept)
+            elif now - self._kept_used < PING_AFTER_IDLE and not kept.invalidated:
+                return kept
+            else:
+                kept.close()
+            self._kept = None
+        self._kept = self._read.connect()
+        self._kept_by = process.pid()
+        return self._kept
+
+    def _keep(self, connection: Session | Connection, failed: bool) -> None:
+        if failed or connection is not self._kept:
+            connection.close()
+            if connection is self._kept:
+                self._kept = None
+            return
+        self._kept_used = time.monotonic()
+        # The pool's check-in takes this as the start of its rest (store/database.py).
+        connection.info[LAST_USED] = self._kept_used
 
     def writing(self) -> UnitOfWork:
         """A unit of work for an operation that writes (takes SQLite's write lock at once)."""
