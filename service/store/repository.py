@@ -9,15 +9,12 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Select,
     Table,
     bindparam,
-    case,
     delete,
     func,
     or_,
     select,
-    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -127,26 +124,21 @@ _LOGIN_BY_EMAIL = (
     .where(_account.email == bindparam("user"))
 )
 _t = models.LoginThrottle
+# The throttle state of a login's two keys, as two scalar subqueries: beside the
+# login's columns they cost two index probes. (An aggregate joined to the login
+# made SQLite materialise both sides in temporary tables on every call.)
 _THROTTLE_STATE = (
-    select(
-        func.max(_t.blocked_until).label("blocked_until"),
-        func.coalesce(
-            func.max(case((_t.key == bindparam("account_key"), _t.failures), else_=0)), 0
-        ).label("account_failures"),
-    )
-    .where(_t.key.in_([bindparam("address_key"), bindparam("account_key")]))
-    .subquery("throttle")
+    select(func.max(_t.blocked_until))
+    .where(or_(_t.key == bindparam("address_key"), _t.key == bindparam("account_key")))
+    .scalar_subquery(),
+    func.coalesce(
+        select(_t.failures).where(_t.key == bindparam("account_key")).scalar_subquery(), 0
+    ),
 )
-
-
-def _with_throttle_state(login: Select[Any]) -> Select[Any]:
-    """The throttle state (always one row) beside the login's row (or NULLs): one query."""
-    found = login.subquery("login")
-    return select(_THROTTLE_STATE, found).select_from(_THROTTLE_STATE.outerjoin(found, true()))
-
-
-_LOGIN_STATE_BY_ACCESS = PreparedRead(_with_throttle_state(_LOGIN_BY_ACCESS))
-_LOGIN_STATE_BY_EMAIL = PreparedRead(_with_throttle_state(_LOGIN_BY_EMAIL))
+_LOGIN_STATE_BY_ACCESS = PreparedRead(_LOGIN_BY_ACCESS.add_columns(*_THROTTLE_STATE))
+_LOGIN_STATE_BY_EMAIL = PreparedRead(_LOGIN_BY_EMAIL.add_columns(*_THROTTLE_STATE))
+# For a user that names no login (a mistyped or guessed one): the state alone.
+_THROTTLE_ONLY = PreparedRead(select(*_THROTTLE_STATE))
 _THROTTLE_COLUMNS = (
     models.LoginThrottle.key,
     models.LoginThrottle.failures,
@@ -216,16 +208,23 @@ class Repository:
     def login_state(
         self, user: str, keys: tuple[str, str]
     ) -> tuple[ThrottleState, AccountRecord | None]:
-        """In one query: the throttle state of ``keys`` and the login ``user`` names, if any."""
+        """The throttle state of ``keys`` and the login ``user`` names, if any.
+
+        One query when ``user`` names a login; a second, for the state alone, when not.
+        """
         query = (
             _LOGIN_STATE_BY_ACCESS
             if user.startswith(ACCESS_LOGIN_PREFIX)
             else _LOGIN_STATE_BY_EMAIL
         )
+        connection = self._connection()
         params = {"user": user, "address_key": keys[0], "account_key": keys[1]}
-        [row] = query.rows(self._connection(), params)
-        state = ThrottleState(_utc(row[0]), row[1])
-        return state, None if row[2] is None else AccountRecord(*row[2:])
+        rows = query.rows(connection, params)
+        if rows:
+            [row] = rows
+            return ThrottleState(_utc(row[-2]), row[-1]), AccountRecord(*row[:-2])
+        [(blocked_until, account_failures)] = _THROTTLE_ONLY.rows(connection, params)
+        return ThrottleState(_utc(blocked_until), account_failures), None
 
     def account_by_email(self, email: str) -> AccountRecord | None:
         """The account whose (lower-cased) e-mail is ``email``, with its own login."""
