@@ -1,17 +1,23 @@
 """Benchmark the service against a bare WSGI baseline measured in the same run.
 
-    .venv/bin/python bench/run.py [--seconds 10] [--connections 16] [--accounts 10000]
-                                  [--scale-seconds 5] [--no-scale] [SCENARIO ...]
+    .venv/bin/python bench/run.py [--seconds 5] [--rounds 3] [--connections 16]
+                                  [--accounts 10000] [--scale-seconds 5] [--no-scale]
+                                  [SCENARIO ...]
 
 Sets up a database (a temp SQLite file; or, when DATABASE_URL names a PostgreSQL
 server, a scratch database bench_<random> created there and dropped at the end)
 with --accounts accounts plus one account per stateful scenario (see
-bench/dataset.py). Every server then runs in turn under the same gunicorn
-settings (deploy/gunicorn.conf.py) on this machine's loopback, driven by wrk
-(apt-get install wrk; Lua scripts bench/soap.lua and bench/addaddress.lua).
-The baseline, a bare WSGI app (bench/baseline.py), always runs first.
+bench/dataset.py). Every server runs under the same gunicorn settings
+(deploy/gunicorn.conf.py) on this machine's loopback, driven by wrk (apt-get
+install wrk; Lua scripts bench/soap.lua and bench/addaddress.lua). The
+baseline, a bare WSGI app (bench/baseline.py), runs throughout; each scenario's
+server runs in turn, measured in --rounds runs of --seconds, each right after a
+baseline run, and its ratio is its requests over the baseline's in those
+rounds: on a shared host whose speed drifts, both drift together.
 
-Prints req/s, p50, p99 and errors per scenario with its ratio to the baseline.
+Prints req/s (the mean of the rounds), p50 (their median), p99 (the worst) and
+errors per scenario with its ratio to the baseline, and the spread of the
+baseline's runs.
 Errors are wrk's socket errors and timeouts plus every answer that is not the
 expected one (status 200; for wrong-password the INCORRECT_USER_PASSWORD fault).
 Then, unless --no-scale, the cost as work grows (shorter runs): getbalance with
@@ -30,12 +36,14 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,6 +145,7 @@ class Result:
     p99_ms: float
     errors: int
     ratio_to_baseline: float | None = None
+    spread: tuple[float, float] | None = None  # the baseline's slowest and fastest run
 
 
 @dataclass
@@ -267,19 +276,23 @@ def wrk(url: str, work: Workload, seconds: int, connections: int) -> dict[str, i
     return json.loads(line[len("BENCH ") :])
 
 
-def drive(
-    scenario: Scenario, address: str, workdir: Path, seconds: int, connections: int
-) -> Result:
-    """Warm the server at ``address`` (host:port) up, then measure the scenario's call."""
+def warm_up(scenario: Scenario, address: str, workdir: Path, connections: int) -> None:
+    """Load the server at ``address`` (host:port) once, unmeasured: imports, connections, caches."""
     work = workload(scenario, workdir)
-    url = f"http://{address}{work.path}"
-    wrk(url, work, WARMUP_SECONDS, connections)  # imports, connections, caches
+    wrk(f"http://{address}{work.path}", work, WARMUP_SECONDS, connections)
     # The server still owes answers to the warm-up's last requests (seconds of them
     # when each checks an Argon2 hash); a health check queued behind them returns
     # once they are done, so the measured run does not wait for them.
     with urllib.request.urlopen(f"http://{address}/health", timeout=120):
         pass
-    raw = wrk(url, work, seconds, connections)
+
+
+def run_once(
+    scenario: Scenario, address: str, workdir: Path, seconds: int, connections: int
+) -> Result:
+    """One measured wrk run of the scenario's call against the server at ``address``."""
+    work = workload(scenario, workdir)
+    raw = wrk(f"http://{address}{work.path}", work, seconds, connections)
     errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
     return Result(
         scenario.name,
@@ -290,17 +303,71 @@ def drive(
     )
 
 
-def measure(
-    scenario: Scenario, env: dict[str, str], workdir: Path, seconds: int, connections: int
+def combined(name: str, runs: list[Result]) -> Result:
+    """Several runs as one: mean req/s, median p50, worst p99, all errors."""
+    return Result(
+        name,
+        round(statistics.fmean(r.requests_per_second for r in runs), 1),
+        round(statistics.median(r.p50_ms for r in runs), 2),
+        max(r.p99_ms for r in runs),
+        sum(r.errors for r in runs),
+    )
+
+
+def drive(
+    scenario: Scenario, address: str, workdir: Path, seconds: int, connections: int
 ) -> Result:
-    """Start the scenario's server, measure it, stop it."""
-    print(f"  {scenario.name} ...", file=sys.stderr, flush=True)
+    """Warm the server at ``address`` (host:port) up, then measure the scenario's call."""
+    warm_up(scenario, address, workdir, connections)
+    return run_once(scenario, address, workdir, seconds, connections)
+
+
+@contextmanager
+def serving(scenario: Scenario, env: dict[str, str]) -> Iterator[str]:
+    """The scenario's server while the block runs; its address (host:port)."""
     port = free_port()
     process = start(scenario, env, port)
     try:
-        return drive(scenario, f"127.0.0.1:{port}", workdir, seconds, connections)
+        yield f"127.0.0.1:{port}"
     finally:
         stop(process)
+
+
+def measure(
+    scenario: Scenario, env: dict[str, str], workdir: Path, seconds: int, connections: int
+) -> Result:
+    """Start the scenario's server, measure it once, stop it."""
+    print(f"  {scenario.name} ...", file=sys.stderr, flush=True)
+    with serving(scenario, env) as address:
+        return drive(scenario, address, workdir, seconds, connections)
+
+
+def measure_paired(
+    scenario: Scenario,
+    baseline: tuple[Scenario, str],
+    env: dict[str, str],
+    workdir: Path,
+    args: argparse.Namespace,
+) -> tuple[Result, list[Result]]:
+    """The scenario in rounds, each right after a baseline run: its result and those runs.
+
+    The ratio is the scenario's requests over the baseline's in the same rounds,
+    so a machine whose speed drifts during the run (a shared host) moves both.
+    """
+    print(f"  {scenario.name} ...", file=sys.stderr, flush=True)
+    base_scenario, base_address = baseline
+    with serving(scenario, env) as address:
+        warm_up(scenario, address, workdir, args.connections)
+        base_runs, runs = [], []
+        for _ in range(args.rounds):
+            base_runs.append(
+                run_once(base_scenario, base_address, workdir, args.seconds, args.connections)
+            )
+            runs.append(run_once(scenario, address, workdir, args.seconds, args.connections))
+    result = combined(scenario.name, runs)
+    base = sum(r.requests_per_second for r in base_runs)
+    result.ratio_to_baseline = round(sum(r.requests_per_second for r in runs) / base, 3)
+    return result, base_runs
 
 
 def machine() -> dict[str, object]:
@@ -335,6 +402,40 @@ def write_report(report: dict[str, object], suffix: str = "") -> Path:
     return path
 
 
+def measure_main(
+    chosen: list[Scenario], env: dict[str, str], workdir: Path, args: argparse.Namespace
+) -> list[Result]:
+    """The baseline (first) and each chosen scenario in paired rounds with it.
+
+    The baseline server runs throughout (idle between its runs); its row is the
+    mean of all its runs, and their spread says how steady the machine was.
+    """
+    base_scenario, *others = chosen
+    print(f"  {base_scenario.name} ...", file=sys.stderr, flush=True)
+    with serving(base_scenario, env) as base_address:
+        warm_up(base_scenario, base_address, workdir, args.connections)
+        base_runs: list[Result] = []
+        results = []
+        for scenario in others:
+            result, runs = measure_paired(
+                scenario, (base_scenario, base_address), env, workdir, args
+            )
+            results.append(result)
+            base_runs += runs
+        if not others:
+            base_runs = [
+                run_once(base_scenario, base_address, workdir, args.seconds, args.connections)
+                for _ in range(args.rounds)
+            ]
+    baseline = combined(base_scenario.name, base_runs)
+    baseline.ratio_to_baseline = 1.0
+    baseline.spread = (
+        min(r.requests_per_second for r in base_runs),
+        max(r.requests_per_second for r in base_runs),
+    )
+    return [baseline, *results]
+
+
 def measure_all(
     dataset: Dataset, env: dict[str, str], workdir: Path, args: argparse.Namespace
 ) -> tuple[list[Result], list[Growth]]:
@@ -355,7 +456,7 @@ def measure_all(
         dataset.grow_to(total)
         print(f"{total:,} accounts in the database", file=sys.stderr, flush=True)
         if total == main_total:
-            results = [measure(s, env, workdir, args.seconds, args.connections) for s in chosen]
+            results = measure_main(chosen, env, workdir, args)
             if not args.no_scale:
                 for count in ADDRESS_COUNTS:
                     scenario = Scenario(
@@ -371,7 +472,10 @@ def measure_all(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="per measured run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs per scenario, each after a baseline run"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
         "--accounts", type=int, default=10_000, help="bulk accounts, besides the benchmark's own"
@@ -393,9 +497,6 @@ def main(argv: list[str] | None = None) -> int:
     with bench_dataset(database_url) as (dataset, env, workdir):
         results, growth = measure_all(dataset, env, workdir, args)
         store = dataset.core.engine.dialect.name
-    baseline = results[0].requests_per_second
-    for result in results:
-        result.ratio_to_baseline = round(result.requests_per_second / baseline, 3)
     smallest: dict[str, float] = {}
     for point in growth:  # smallest first within each call
         smallest.setdefault(point.call, point.result.requests_per_second)
@@ -404,9 +505,15 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"machine: {cpu['cores']} cores, {cpu['model']}; store: {store},"
         f" {args.accounts + len(BENCH_ACCOUNTS):,} accounts; wrk: {args.connections}"
-        f" connections, {args.seconds} s after a {WARMUP_SECONDS} s warm-up"
+        f" connections; {args.rounds} rounds of {args.seconds} s per scenario, each after"
+        f" a baseline run of {args.seconds} s ({WARMUP_SECONDS} s warm-up per server)"
     )
     print_table("scenario", ((r.scenario, r, r.ratio_to_baseline) for r in results))
+    low, high = results[0].spread or (0.0, 0.0)
+    print(
+        f"baseline runs: {low:,.0f} to {high:,.0f} req/s (how steady the machine was;"
+        " each ratio compares a scenario with the baseline runs of its own rounds)"
+    )
     by_name = {r.scenario: r.requests_per_second for r in results}
     comparisons = [
         (
@@ -432,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
             "store": store,
             "accounts": args.accounts + len(BENCH_ACCOUNTS),
             "seconds": args.seconds,
+            "rounds": args.rounds,
             "warmup_seconds": WARMUP_SECONDS,
             "connections": args.connections,
             "results": [asdict(r) for r in results],
