@@ -92,6 +92,13 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+def _throttle_state(
+    address_blocked: datetime | None, account_blocked: datetime | None, account_failures: int
+) -> ThrottleState:
+    blocks = [_utc(moment) for moment in (address_blocked, account_blocked) if moment is not None]
+    return ThrottleState(max(blocks, default=None), account_failures)
+
+
 def _throttle_record(row: Any) -> ThrottleRecord:
     window_start = _utc(row.window_start)
     assert window_start is not None
@@ -124,16 +131,21 @@ _LOGIN_BY_EMAIL = (
     .where(_account.email == bindparam("user"))
 )
 _t = models.LoginThrottle
-# The throttle state of a login's two keys, as two scalar subqueries: beside the
-# login's columns they cost two index probes. (An aggregate joined to the login
-# made SQLite materialise both sides in temporary tables on every call.)
+
+
+def _throttle_value(column: Any, key: str) -> Any:
+    """One key's ``column`` as a scalar subquery (a unique index probe; NULL when absent)."""
+    return select(column).where(_t.key == bindparam(key)).scalar_subquery()
+
+
+# The throttle state of a login's two keys, as scalar subqueries: beside the
+# login's columns they cost an index probe each. (An aggregate joined to the
+# login made SQLite materialise both sides in temporary tables on every call,
+# and "key IN (...)" builds one for the list.)
 _THROTTLE_STATE = (
-    select(func.max(_t.blocked_until))
-    .where(or_(_t.key == bindparam("address_key"), _t.key == bindparam("account_key")))
-    .scalar_subquery(),
-    func.coalesce(
-        select(_t.failures).where(_t.key == bindparam("account_key")).scalar_subquery(), 0
-    ),
+    _throttle_value(_t.blocked_until, "address_key"),
+    _throttle_value(_t.blocked_until, "account_key"),
+    func.coalesce(_throttle_value(_t.failures, "account_key"), 0),
 )
 _LOGIN_STATE_BY_ACCESS = PreparedRead(_LOGIN_BY_ACCESS.add_columns(*_THROTTLE_STATE))
 _LOGIN_STATE_BY_EMAIL = PreparedRead(_LOGIN_BY_EMAIL.add_columns(*_THROTTLE_STATE))
@@ -222,9 +234,9 @@ class Repository:
         rows = query.rows(connection, params)
         if rows:
             [row] = rows
-            return ThrottleState(_utc(row[-2]), row[-1]), AccountRecord(*row[:-2])
-        [(blocked_until, account_failures)] = _THROTTLE_ONLY.rows(connection, params)
-        return ThrottleState(_utc(blocked_until), account_failures), None
+            return _throttle_state(*row[-3:]), AccountRecord(*row[:-3])
+        [row] = _THROTTLE_ONLY.rows(connection, params)
+        return _throttle_state(*row), None
 
     def account_by_email(self, email: str) -> AccountRecord | None:
         """The account whose (lower-cased) e-mail is ``email``, with its own login."""
