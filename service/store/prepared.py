@@ -50,8 +50,9 @@ class PreparedRead:
     def __init__(self, statement: Select[Any]) -> None:
         self._statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
-        # Result converters, made from the first result's description (drivers' type codes).
-        self._processors: dict[str, tuple[Callable[[Any], Any] | None, ...]] = {}
+        # (position, converter) of the result columns whose type converts the driver's
+        # value, made from the first result's description (drivers' type codes).
+        self._processors: dict[str, tuple[tuple[int, Callable[[Any], Any]], ...]] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
         compiled = self._by_dialect.get(dialect.name)
@@ -76,25 +77,37 @@ class PreparedRead:
             fetched = cursor.fetchall()
             processors = self._processors.get(dialect.name)
             if processors is None:
-                processors = self._processors[dialect.name] = tuple(
-                    column.type.dialect_impl(dialect).result_processor(dialect, described[1])
-                    for column, described in zip(
-                        self._statement.selected_columns, cursor.description, strict=True
-                    )
+                processors = self._processors[dialect.name] = self._converters(
+                    dialect, cursor.description
                 )
         except dialect.loaded_dbapi.Error as error:
             raise _driver_error(connection, compiled.sql, error, cursor) from None
         finally:
             cursor.close()
-        if not any(processors):  # plain integers and text: the driver's rows as they are
+        if not processors:  # plain integers and text: the driver's rows as they are
             return [tuple(row) for row in fetched]
-        return [
-            tuple(
-                value if process is None or value is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in fetched
-        ]
+        converted = []
+        for fetched_row in fetched:
+            row = list(fetched_row)
+            for position, process in processors:
+                if row[position] is not None:
+                    row[position] = process(row[position])
+            converted.append(tuple(row))
+        return converted
+
+    def _converters(
+        self, dialect: Dialect, description: Sequence[Any]
+    ) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+        columns = zip(self._statement.selected_columns, description, strict=True)
+        processors = (
+            column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+            for column, described in columns
+        )
+        return tuple(
+            (position, process)
+            for position, process in enumerate(processors)
+            if process is not None
+        )
 
 
 # Bound values per statement: SQLite before 3.32 allowed no more than 999.
