@@ -12,6 +12,8 @@ PERSONAL_PARAMETERS = frozenset(
 )
 MAX_VALUE = 200
 MAX_PARAMETERS = 4000
+# One encoder for every record: json.dumps with options builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 def clean_parameters(parameters: dict[str, str], mask_personal: bool) -> str:
@@ -26,8 +28,8 @@ def clean_parameters(parameters: dict[str, str], mask_personal: bool) -> str:
         else:
             text = "" if value is None else str(value)
             cleaned[key] = text if len(text) <= MAX_VALUE else text[:MAX_VALUE] + "…"
-    document = json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
+    document = _encode(cleaned)
     while len(document) > MAX_PARAMETERS and cleaned:
         cleaned.pop(sorted(cleaned)[-1])
-        document = json.dumps({**cleaned, "…": "cut"}, ensure_ascii=False, sort_keys=True)
+        document = _encode({**cleaned, "…": "cut"})
     return document
