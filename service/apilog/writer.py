@@ -34,7 +34,7 @@ from .parameters import clean_parameters
 log = logging.getLogger("service.apilog")
 # A busy worker writes every BATCH records rather than waiting for the timer: the
 # writer then holds the interpreter for a few milliseconds, not for tens of them.
-BATCH = 256
+BATCH = 1024
 
 # The columns of a record, in the order record() builds it.
 COLUMNS = (
