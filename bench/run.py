@@ -280,9 +280,17 @@ def warm_up(scenario: Scenario, address: str, workdir: Path, connections: int) -
     """Load the server at ``address`` (host:port) once, unmeasured: imports, connections, caches."""
     work = workload(scenario, workdir)
     wrk(f"http://{address}{work.path}", work, WARMUP_SECONDS, connections)
-    # The server still owes answers to the warm-up's last requests (seconds of them
-    # when each checks an Argon2 hash); a health check queued behind them returns
-    # once they are done, so the measured run does not wait for them.
+    drain(address)
+
+
+def drain(address: str) -> None:
+    """Return once the server at ``address`` has answered what it was sent.
+
+    After wrk stops, the server still owes answers to the last requests (seconds
+    of them when each checks an Argon2 hash); a health check queued behind them
+    returns once they are done, so the next measured run does not share the CPU
+    with them.
+    """
     with urllib.request.urlopen(f"http://{address}/health", timeout=120):
         pass
 
@@ -364,6 +372,7 @@ def measure_paired(
                 run_once(base_scenario, base_address, workdir, args.seconds, args.connections)
             )
             runs.append(run_once(scenario, address, workdir, args.seconds, args.connections))
+            drain(address)
     result = combined(scenario.name, runs)
     base = sum(r.requests_per_second for r in base_runs)
     result.ratio_to_baseline = round(sum(r.requests_per_second for r in runs) / base, 3)
