@@ -17,13 +17,13 @@ rounds: on a shared host whose speed drifts, both drift together.
 
 Prints req/s (the mean of the rounds), p50 (their median), p99 (the worst) and
 errors per scenario with its ratio to the baseline, and the spread of the
-baseline's runs.
-Errors are wrk's socket errors and timeouts plus every answer that is not the
-expected one (status 200; for wrong-password the INCORRECT_USER_PASSWORD fault).
-Then, unless --no-scale, the cost as work grows (shorter runs): getbalance with
-100 / 10,000 / 100,000 accounts in the database (one database, grown between
-runs; should stay flat) and getaddresses returning 10 / 100 / 1,000 rows (should
-fall no faster than linearly), with each ratio to the smallest case. Writes all
+baseline's runs. Errors are wrk's socket errors and timeouts plus every answer
+that is not the expected one (status 200; for wrong-password the
+INCORRECT_USER_PASSWORD fault). Then, unless --no-scale, the cost as work grows
+(rounds of --scale-seconds, paired the same way): getbalance with 100 / 10,000 /
+100,000 accounts in the database (one database, grown between runs; should stay
+flat) and getaddresses returning 10 / 100 / 1,000 rows (should fall no faster
+than linearly), with each ratio to the smallest case. Writes all
 of it as JSON under var/bench/. Password hashing uses the production Argon2
 parameters: what the credential cache saves is the point. Scale-out over
 several masters behind nginx: bench/scaleout.py.
@@ -341,21 +341,13 @@ def serving(scenario: Scenario, env: dict[str, str]) -> Iterator[str]:
         stop(process)
 
 
-def measure(
-    scenario: Scenario, env: dict[str, str], workdir: Path, seconds: int, connections: int
-) -> Result:
-    """Start the scenario's server, measure it once, stop it."""
-    print(f"  {scenario.name} ...", file=sys.stderr, flush=True)
-    with serving(scenario, env) as address:
-        return drive(scenario, address, workdir, seconds, connections)
-
-
 def measure_paired(
     scenario: Scenario,
     baseline: tuple[Scenario, str],
     env: dict[str, str],
     workdir: Path,
     args: argparse.Namespace,
+    seconds: int,
 ) -> tuple[Result, list[Result]]:
     """The scenario in rounds, each right after a baseline run: its result and those runs.
 
@@ -369,9 +361,9 @@ def measure_paired(
         base_runs, runs = [], []
         for _ in range(args.rounds):
             base_runs.append(
-                run_once(base_scenario, base_address, workdir, args.seconds, args.connections)
+                run_once(base_scenario, base_address, workdir, seconds, args.connections)
             )
-            runs.append(run_once(scenario, address, workdir, args.seconds, args.connections))
+            runs.append(run_once(scenario, address, workdir, seconds, args.connections))
             drain(address)
     result = combined(scenario.name, runs)
     base = sum(r.requests_per_second for r in base_runs)
@@ -411,72 +403,65 @@ def write_report(report: dict[str, object], suffix: str = "") -> Path:
     return path
 
 
-def measure_main(
-    chosen: list[Scenario], env: dict[str, str], workdir: Path, args: argparse.Namespace
-) -> list[Result]:
-    """The baseline (first) and each chosen scenario in paired rounds with it.
-
-    The baseline server runs throughout (idle between its runs); its row is the
-    mean of all its runs, and their spread says how steady the machine was.
-    """
-    base_scenario, *others = chosen
-    print(f"  {base_scenario.name} ...", file=sys.stderr, flush=True)
-    with serving(base_scenario, env) as base_address:
-        warm_up(base_scenario, base_address, workdir, args.connections)
-        base_runs: list[Result] = []
-        results = []
-        for scenario in others:
-            result, runs = measure_paired(
-                scenario, (base_scenario, base_address), env, workdir, args
-            )
-            results.append(result)
-            base_runs += runs
-        if not others:
-            base_runs = [
-                run_once(base_scenario, base_address, workdir, args.seconds, args.connections)
-                for _ in range(args.rounds)
-            ]
-    baseline = combined(base_scenario.name, base_runs)
-    baseline.ratio_to_baseline = 1.0
-    baseline.spread = (
-        min(r.requests_per_second for r in base_runs),
-        max(r.requests_per_second for r in base_runs),
-    )
-    return [baseline, *results]
-
-
 def measure_all(
     dataset: Dataset, env: dict[str, str], workdir: Path, args: argparse.Namespace
 ) -> tuple[list[Result], list[Growth]]:
-    """The main scenarios and the growth points, growing the database in between.
+    """The baseline, the main scenarios and the growth points, growing the database between.
 
-    The database only ever grows, so each account count is measured when the
-    database reaches it: the main scenarios at --accounts plus the benchmark
-    accounts, getbalance at each of SCALE_ACCOUNTS.
+    The baseline server runs throughout (idle between its runs) and every
+    measurement is paired with it. The database only ever grows, so each account
+    count is measured when the database reaches it: the main scenarios at
+    --accounts plus the benchmark accounts, getbalance at each of SCALE_ACCOUNTS.
+    The baseline's row is the mean of all its runs; their spread says how steady
+    the machine was.
     """
     main_total = args.accounts + len(BENCH_ACCOUNTS)
     growth_points = () if args.no_scale else SCALE_ACCOUNTS
-    chosen = [s for s in SCENARIOS if s.baseline or not args.scenarios or s.name in args.scenarios]
+    base_scenario, *chosen = [
+        s for s in SCENARIOS if s.baseline or not args.scenarios or s.name in args.scenarios
+    ]
     getbalance = next(s for s in SCENARIOS if s.name == "getbalance")
     results: list[Result] = []
     accounts: list[Growth] = []
     rows: list[Growth] = []
-    for total in sorted({main_total, *growth_points}):
-        dataset.grow_to(total)
-        print(f"{total:,} accounts in the database", file=sys.stderr, flush=True)
-        if total == main_total:
-            results = measure_main(chosen, env, workdir, args)
-            if not args.no_scale:
-                for count in ADDRESS_COUNTS:
-                    scenario = Scenario(
-                        f"getaddresses-{count}", {}, "getaddresses", user=addresses_user(count)
-                    )
-                    result = measure(scenario, env, workdir, args.scale_seconds, args.connections)
-                    rows.append(Growth("getaddresses", count, "rows", result))
-        if total in growth_points:
-            result = measure(getbalance, env, workdir, args.scale_seconds, args.connections)
-            accounts.append(Growth("getbalance", total, "accounts", result))
-    return results, accounts + rows
+    base_runs: list[Result] = []
+    print(f"  {base_scenario.name} ...", file=sys.stderr, flush=True)
+    with serving(base_scenario, env) as base_address:
+        warm_up(base_scenario, base_address, workdir, args.connections)
+        baseline = (base_scenario, base_address)
+
+        def paired(scenario: Scenario, seconds: int) -> Result:
+            result, runs = measure_paired(scenario, baseline, env, workdir, args, seconds)
+            base_runs.extend(runs)
+            return result
+
+        for total in sorted({main_total, *growth_points}):
+            dataset.grow_to(total)
+            print(f"{total:,} accounts in the database", file=sys.stderr, flush=True)
+            if total == main_total:
+                results = [paired(scenario, args.seconds) for scenario in chosen]
+                if not args.no_scale:
+                    for count in ADDRESS_COUNTS:
+                        scenario = Scenario(
+                            f"getaddresses-{count}", {}, "getaddresses", user=addresses_user(count)
+                        )
+                        result = paired(scenario, args.scale_seconds)
+                        rows.append(Growth("getaddresses", count, "rows", result))
+            if total in growth_points:
+                result = paired(getbalance, args.scale_seconds)
+                accounts.append(Growth("getbalance", total, "accounts", result))
+        if not base_runs:  # only the baseline was asked for
+            base_runs = [
+                run_once(base_scenario, base_address, workdir, args.seconds, args.connections)
+                for _ in range(args.rounds)
+            ]
+    base = combined(base_scenario.name, base_runs)
+    base.ratio_to_baseline = 1.0
+    base.spread = (
+        min(r.requests_per_second for r in base_runs),
+        max(r.requests_per_second for r in base_runs),
+    )
+    return [base, *results], accounts + rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -507,9 +492,10 @@ def main(argv: list[str] | None = None) -> int:
         results, growth = measure_all(dataset, env, workdir, args)
         store = dataset.core.engine.dialect.name
     smallest: dict[str, float] = {}
-    for point in growth:  # smallest first within each call
-        smallest.setdefault(point.call, point.result.requests_per_second)
-        point.ratio_to_smallest = round(point.result.requests_per_second / smallest[point.call], 3)
+    for point in growth:  # smallest first within each call; both ratios paired with the baseline
+        paired_ratio = point.result.ratio_to_baseline or 0.0
+        smallest.setdefault(point.call, paired_ratio)
+        point.ratio_to_smallest = round(paired_ratio / smallest[point.call], 3)
     cpu = machine()
     print(
         f"machine: {cpu['cores']} cores, {cpu['model']}; store: {store},"
@@ -523,7 +509,8 @@ def main(argv: list[str] | None = None) -> int:
         f"baseline runs: {low:,.0f} to {high:,.0f} req/s (how steady the machine was;"
         " each ratio compares a scenario with the baseline runs of its own rounds)"
     )
-    by_name = {r.scenario: r.requests_per_second for r in results}
+    # Compared through their paired ratios: the rounds of two scenarios ran minutes apart.
+    by_name = {r.scenario: r.ratio_to_baseline or 0.0 for r in results}
     comparisons = [
         (
             "getbalance",
@@ -537,7 +524,10 @@ def main(argv: list[str] | None = None) -> int:
         if {numerator, denominator} <= by_name.keys() and by_name[denominator] > 0:
             print(text.format(by_name[numerator] / by_name[denominator]))
     if growth:
-        print(f"\ncost as work grows ({args.scale_seconds} s each; ratio to the smallest case)")
+        print(
+            f"\ncost as work grows ({args.rounds} rounds of {args.scale_seconds} s each, paired"
+            " like the scenarios; ratio to the smallest case)"
+        )
         rows = [(f"{g.call}, {g.size:,} {g.unit}", g.result, g.ratio_to_smallest) for g in growth]
         print_table("case", rows)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
