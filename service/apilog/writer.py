@@ -12,7 +12,6 @@ its last ``flush_seconds``.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import defaultdict
 from datetime import datetime
@@ -60,7 +59,8 @@ _CREATED, _SOURCE_IP, _API, _METHOD, _ACCESS, _ERROR = (
     COLUMNS.index(name)
     for name in ("created_at", "source_ip", "api", "method", "access_id", "error_code")
 )
-# A raw executemany: SQLAlchemy's per-row parameter handling cost more than the insert.
+# In bulk (COPY, multi-row INSERTs): SQLAlchemy's executemany cost more per row than
+# the insert itself.
 _INSERT = PreparedInsert(models.ApiLogEntry.__table__, COLUMNS)
 
 # Connection tracking, built once (a statement built per flush cost more than running it).
@@ -247,7 +247,7 @@ class ApiLogWriter:
         """Write everything pending now (graceful shutdown)."""
         self._stopping = True
         self._wake.set()
-        if self._thread is not None and self._thread_pid == os.getpid():
+        if self._thread is not None and self._thread_pid == process.pid():
             self._thread.join(timeout=5)
         while self.flush():
             pass

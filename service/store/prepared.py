@@ -44,6 +44,18 @@ def _driver_error(connection: Connection, sql: str, error: Exception, cursor: An
     )
 
 
+Converters = tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, converter)
+
+
+def _converted(row: Sequence[Any], converters: Converters) -> list[Any]:
+    """``row``'s values, those at the converters' positions converted (None stays None)."""
+    values = list(row)
+    for position, convert in converters:
+        if values[position] is not None:
+            values[position] = convert(values[position])
+    return values
+
+
 class PreparedRead:
     """A SELECT whose compiled form is built once per dialect."""
 
@@ -52,7 +64,7 @@ class PreparedRead:
         self._by_dialect: dict[str, _Compiled] = {}
         # (position, converter) of the result columns whose type converts the driver's
         # value, made from the first result's description (drivers' type codes).
-        self._processors: dict[str, tuple[tuple[int, Callable[[Any], Any]], ...]] = {}
+        self._processors: dict[str, Converters] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
         compiled = self._by_dialect.get(dialect.name)
@@ -86,18 +98,9 @@ class PreparedRead:
             cursor.close()
         if not processors:  # plain integers and text: the driver's rows as they are
             return [tuple(row) for row in fetched]
-        converted = []
-        for fetched_row in fetched:
-            row = list(fetched_row)
-            for position, process in processors:
-                if row[position] is not None:
-                    row[position] = process(row[position])
-            converted.append(tuple(row))
-        return converted
+        return [tuple(_converted(row, processors)) for row in fetched]
 
-    def _converters(
-        self, dialect: Dialect, description: Sequence[Any]
-    ) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    def _converters(self, dialect: Dialect, description: Sequence[Any]) -> Converters:
         columns = zip(self._statement.selected_columns, description, strict=True)
         processors = (
             column.type.dialect_impl(dialect).result_processor(dialect, described[1])
@@ -115,19 +118,42 @@ MAX_PARAMETERS = 999
 
 
 @dataclass
-class _CompiledInsert:
-    head: str  # INSERT INTO table (columns) VALUES
-    group: str  # one row's markers: (?, ?, ...)
-    # (position, converter) for the columns whose type converts the value (SQLite's dates)
-    processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+class _MultiRowInsert:
+    """Multi-row INSERTs of at most ``rows_per_statement`` rows each (qmark drivers)."""
+
+    sql: str  # INSERT INTO table (columns) VALUES (?, ...): one row
+    rows_per_statement: int
+    converters: Converters  # the columns whose type converts the value (SQLite's dates)
     by_rows: dict[int, str] = field(default_factory=dict)
 
-    def sql(self, rows: int) -> str:
+    def _sql(self, rows: int) -> str:
         """The statement inserting ``rows`` rows (built once per count; drivers cache it)."""
         text = self.by_rows.get(rows)
         if text is None:
-            text = self.by_rows[rows] = self.head + ", ".join([self.group] * rows)
+            head, _, group = self.sql.partition(" VALUES ")
+            text = self.by_rows[rows] = f"{head} VALUES " + ", ".join([group] * rows)
         return text
+
+    def run(self, cursor: Any, rows: Sequence[Sequence[Any]]) -> None:
+        step = self.rows_per_statement
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            values: list[Any] = []
+            for row in chunk:
+                values.extend(_converted(row, self.converters) if self.converters else row)
+            cursor.execute(self._sql(len(chunk)), values)
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """PostgreSQL's COPY FROM STDIN, the driver adapting each value."""
+
+    sql: str
+
+    def run(self, cursor: Any, rows: Sequence[Sequence[Any]]) -> None:
+        with cursor.copy(self.sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 class PreparedInsert:
@@ -143,66 +169,39 @@ class PreparedInsert:
     def __init__(self, table: Table, columns: Sequence[str]) -> None:
         self._table = table
         self.columns = tuple(columns)
-        self.rows_per_statement = max(1, MAX_PARAMETERS // len(self.columns))
-        self._by_dialect: dict[str, _CompiledInsert | str] = {}
+        self._by_dialect: dict[str, _MultiRowInsert | _Copy] = {}
 
-    def _copy(self, dialect: Dialect) -> str:
+    def _copy(self, dialect: Dialect) -> _Copy:
         quote = dialect.identifier_preparer
         names = ", ".join(quote.quote(name) for name in self.columns)
-        return f"COPY {quote.format_table(self._table)} ({names}) FROM STDIN"
+        return _Copy(f"COPY {quote.format_table(self._table)} ({names}) FROM STDIN")
 
-    def _insert(self, dialect: Dialect) -> _CompiledInsert:
+    def _insert(self, dialect: Dialect) -> _MultiRowInsert:
         if dialect.paramstyle != "qmark":
             raise ValueError(f"no multi-row INSERT for the {dialect.paramstyle} paramstyle")
         form = insert(self._table).compile(dialect=dialect, column_keys=list(self.columns))
         if tuple(form.positiontup or ()) != self.columns:
             raise ValueError("the compiled INSERT does not take the columns in order")
-        head = form.string.partition(" VALUES ")[0] + " VALUES "
-        group = "(" + ", ".join(["?"] * len(self.columns)) + ")"
-        processors = []
+        converters = []
         for position, name in enumerate(self.columns):
             process = self._table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
-                processors.append((position, process))
-        return _CompiledInsert(head, group, tuple(processors))
+                converters.append((position, process))
+        rows_per_statement = max(1, MAX_PARAMETERS // len(self.columns))
+        return _MultiRowInsert(form.string, rows_per_statement, tuple(converters))
 
-    def _prepared(self, dialect: Dialect) -> _CompiledInsert | str:
+    def run_many(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert ``rows`` on ``connection``'s DBAPI connection (inside its transaction)."""
+        dialect = connection.dialect
         prepared = self._by_dialect.get(dialect.name)
         if prepared is None:
             postgresql = dialect.name == "postgresql"
             prepared = self._copy(dialect) if postgresql else self._insert(dialect)
             self._by_dialect[dialect.name] = prepared
-        return prepared
-
-    def run_many(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
-        """Insert ``rows`` on ``connection``'s DBAPI connection (inside its transaction)."""
-        prepared = self._prepared(connection.dialect)
         cursor = connection.connection.cursor()
         try:
-            if isinstance(prepared, str):
-                with cursor.copy(prepared) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                self._insert_rows(cursor, prepared, rows)
-        except connection.dialect.loaded_dbapi.Error as error:
-            sql = prepared if isinstance(prepared, str) else prepared.head
-            raise _driver_error(connection, sql, error, cursor) from None
+            prepared.run(cursor, rows)
+        except dialect.loaded_dbapi.Error as error:
+            raise _driver_error(connection, prepared.sql, error, cursor) from None
         finally:
             cursor.close()
-
-    def _insert_rows(
-        self, cursor: Any, compiled: _CompiledInsert, rows: Sequence[Sequence[Any]]
-    ) -> None:
-        step = self.rows_per_statement
-        for start in range(0, len(rows), step):
-            chunk = rows[start : start + step]
-            values: list[Any] = []
-            for row in chunk:
-                if compiled.processors:
-                    row = list(row)
-                    for position, process in compiled.processors:
-                        if row[position] is not None:
-                            row[position] = process(row[position])
-                values.extend(row)
-            cursor.execute(compiled.sql(len(chunk)), values)

@@ -99,7 +99,6 @@ class UnitOfWorkFactory:
         # The main thread's read connection, kept between calls (see reading()).
         self._kept: Connection | None = None
         self._kept_by = 0  # the process that connected it
-        self._kept_used = 0.0
 
     def reading(self) -> UnitOfWork:
         """A unit of work for an operation that only reads.
@@ -128,7 +127,7 @@ class UnitOfWorkFactory:
                 # The gunicorn master's, inherited through fork: never used, closed
                 # or collected here (a collected one would be reset on the master's socket).
                 _INHERITED.append(kept)
-            elif now - self._kept_used < PING_AFTER_IDLE and not kept.invalidated:
+            elif not kept.invalidated and now - kept.info.get(LAST_USED, now) < PING_AFTER_IDLE:
                 return kept
             else:
                 kept.close()
@@ -143,9 +142,8 @@ class UnitOfWorkFactory:
             if connection is self._kept:
                 self._kept = None
             return
-        self._kept_used = time.monotonic()
-        # The pool's check-in takes this as the start of its rest (store/database.py).
-        connection.info[LAST_USED] = self._kept_used
+        # When it went to rest: here, and for the pool's check-in (store/database.py).
+        connection.info[LAST_USED] = time.monotonic()
 
     def writing(self) -> UnitOfWork:
         """A unit of work for an operation that writes (takes SQLite's write lock at once)."""
