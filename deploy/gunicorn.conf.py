@@ -4,7 +4,7 @@ Use it with either of:
     python -m service serve --config deploy/gunicorn.conf.py
     gunicorn -c deploy/gunicorn.conf.py 'service.app:create_app()'
 
-It starts from the packaged defaults (service/server.py: 2 sync workers,
+It starts from the packaged defaults (service/server.py: 3 sync workers,
 timeouts, request-line and header limits, no worker recycling, preloaded app) and
 is the place to adapt them for a host. Settings read from the environment
 (DATABASE_URL, USERAPI_*) apply as everywhere else.
@@ -15,8 +15,8 @@ from service.settings import Settings
 
 globals().update(default_options(Settings.from_env()))
 
-# Adapt below. Two sync workers per two cores suits Spyne's CPU-bound path; give
-# each worker its share of the database's connections (pool 5 + overflow 5).
+# Adapt below. Three sync workers suit two cores (README, Performance); give each
+# worker its share of the database's connections (pool 5 + overflow 5).
 # bind = "127.0.0.1:8000"
-# workers = 2
+# workers = 3
 # timeout = 30
