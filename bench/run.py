@@ -276,11 +276,23 @@ def wrk(url: str, work: Workload, seconds: int, connections: int) -> dict[str, i
     return json.loads(line[len("BENCH ") :])
 
 
-def warm_up(scenario: Scenario, address: str, workdir: Path, connections: int) -> None:
-    """Load the server at ``address`` (host:port) once, unmeasured: imports, connections, caches."""
-    work = workload(scenario, workdir)
-    wrk(f"http://{address}{work.path}", work, WARMUP_SECONDS, connections)
-    drain(address)
+@dataclass(frozen=True)
+class Target:
+    """A running server and the call to drive it with (its request files written once)."""
+
+    name: str
+    work: Workload
+    address: str  # host:port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.address}{self.work.path}"
+
+
+def warm_up(target: Target, connections: int) -> None:
+    """Load the target's server once, unmeasured: imports, connections, caches."""
+    wrk(target.url, target.work, WARMUP_SECONDS, connections)
+    drain(target.address)
 
 
 def drain(address: str) -> None:
@@ -295,15 +307,12 @@ def drain(address: str) -> None:
         pass
 
 
-def run_once(
-    scenario: Scenario, address: str, workdir: Path, seconds: int, connections: int
-) -> Result:
-    """One measured wrk run of the scenario's call against the server at ``address``."""
-    work = workload(scenario, workdir)
-    raw = wrk(f"http://{address}{work.path}", work, seconds, connections)
+def run_once(target: Target, seconds: int, connections: int) -> Result:
+    """One measured wrk run of the target's call."""
+    raw = wrk(target.url, target.work, seconds, connections)
     errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
     return Result(
-        scenario.name,
+        target.name,
         round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
         round(raw["p50_us"] / 1000, 2),
         round(raw["p99_us"] / 1000, 2),
@@ -326,8 +335,9 @@ def drive(
     scenario: Scenario, address: str, workdir: Path, seconds: int, connections: int
 ) -> Result:
     """Warm the server at ``address`` (host:port) up, then measure the scenario's call."""
-    warm_up(scenario, address, workdir, connections)
-    return run_once(scenario, address, workdir, seconds, connections)
+    target = Target(scenario.name, workload(scenario, workdir), address)
+    warm_up(target, connections)
+    return run_once(target, seconds, connections)
 
 
 @contextmanager
@@ -343,7 +353,7 @@ def serving(scenario: Scenario, env: dict[str, str]) -> Iterator[str]:
 
 def measure_paired(
     scenario: Scenario,
-    baseline: tuple[Scenario, str],
+    baseline: Target,
     env: dict[str, str],
     workdir: Path,
     args: argparse.Namespace,
@@ -355,15 +365,13 @@ def measure_paired(
     so a machine whose speed drifts during the run (a shared host) moves both.
     """
     print(f"  {scenario.name} ...", file=sys.stderr, flush=True)
-    base_scenario, base_address = baseline
     with serving(scenario, env) as address:
-        warm_up(scenario, address, workdir, args.connections)
+        target = Target(scenario.name, workload(scenario, workdir), address)
+        warm_up(target, args.connections)
         base_runs, runs = [], []
         for _ in range(args.rounds):
-            base_runs.append(
-                run_once(base_scenario, base_address, workdir, seconds, args.connections)
-            )
-            runs.append(run_once(scenario, address, workdir, seconds, args.connections))
+            base_runs.append(run_once(baseline, seconds, args.connections))
+            runs.append(run_once(target, seconds, args.connections))
             drain(address)
     result = combined(scenario.name, runs)
     base = sum(r.requests_per_second for r in base_runs)
@@ -427,8 +435,8 @@ def measure_all(
     base_runs: list[Result] = []
     print(f"  {base_scenario.name} ...", file=sys.stderr, flush=True)
     with serving(base_scenario, env) as base_address:
-        warm_up(base_scenario, base_address, workdir, args.connections)
-        baseline = (base_scenario, base_address)
+        baseline = Target(base_scenario.name, workload(base_scenario, workdir), base_address)
+        warm_up(baseline, args.connections)
 
         def paired(scenario: Scenario, seconds: int) -> Result:
             result, runs = measure_paired(scenario, baseline, env, workdir, args, seconds)
@@ -452,8 +460,7 @@ def measure_all(
                 accounts.append(Growth("getbalance", total, "accounts", result))
         if not base_runs:  # only the baseline was asked for
             base_runs = [
-                run_once(base_scenario, base_address, workdir, args.seconds, args.connections)
-                for _ in range(args.rounds)
+                run_once(baseline, args.seconds, args.connections) for _ in range(args.rounds)
             ]
     base = combined(base_scenario.name, base_runs)
     base.ratio_to_baseline = 1.0
