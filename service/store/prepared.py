@@ -20,6 +20,8 @@ from sqlalchemy import Connection, Select, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
+from .libpq import LibpqRead
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -57,14 +59,20 @@ def _converted(row: Sequence[Any], converters: Converters) -> list[Any]:
 
 
 class PreparedRead:
-    """A SELECT whose compiled form is built once per dialect."""
+    """A SELECT whose compiled form is built once per dialect.
+
+    On PostgreSQL an autocommit read (every read-only unit of work) goes through
+    libpq's prepared-statement calls (store/libpq.py); the rest, and SQLite, run on
+    a DBAPI cursor.
+    """
 
     def __init__(self, statement: Select[Any]) -> None:
         self._statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
         # (position, converter) of the result columns whose type converts the driver's
-        # value, made from the first result's description (drivers' type codes).
+        # value, made from the first result's column types (drivers' type codes).
         self._processors: dict[str, Converters] = {}
+        self._libpq: tuple[LibpqRead, tuple[str, ...]] | None = None  # and its parameters
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
         compiled = self._by_dialect.get(dialect.name)
@@ -80,31 +88,53 @@ class PreparedRead:
         dialect = connection.dialect
         compiled = self._compiled(dialect)
         values: Any = {**compiled.defaults, **params}
-        if compiled.order is not None:
-            values = tuple(values[name] for name in compiled.order)
         dbapi_connection = connection.connection
-        cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(compiled.sql, values)
-            fetched = cursor.fetchall()
-            processors = self._processors.get(dialect.name)
-            if processors is None:
-                processors = self._processors[dialect.name] = self._converters(
-                    dialect, cursor.description
-                )
+            if dialect.name == "postgresql" and dbapi_connection.driver_connection.autocommit:
+                fetched, types = self._libpq_rows(dialect, dbapi_connection, values)
+            else:
+                fetched, types = self._cursor_rows(compiled, dbapi_connection, values)
         except dialect.loaded_dbapi.Error as error:
-            raise _driver_error(connection, compiled.sql, error, cursor) from None
-        finally:
-            cursor.close()
+            raise _driver_error(connection, compiled.sql, error, None) from None
+        processors = self._processors.get(dialect.name)
+        if processors is None:
+            processors = self._processors[dialect.name] = self._converters(dialect, types)
         if not processors:  # plain integers and text: the driver's rows as they are
             return [tuple(row) for row in fetched]
         return [tuple(_converted(row, processors)) for row in fetched]
 
-    def _converters(self, dialect: Dialect, description: Sequence[Any]) -> Converters:
-        columns = zip(self._statement.selected_columns, description, strict=True)
+    @staticmethod
+    def _cursor_rows(
+        compiled: _Compiled, dbapi_connection: Any, values: dict[str, Any]
+    ) -> tuple[Sequence[Sequence[Any]], tuple[Any, ...]]:
+        if compiled.order is not None:
+            values = tuple(values[name] for name in compiled.order)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(compiled.sql, values)
+            return cursor.fetchall(), tuple(described[1] for described in cursor.description)
+        finally:
+            cursor.close()
+
+    def _libpq_rows(
+        self, dialect: Dialect, dbapi_connection: Any, values: dict[str, Any]
+    ) -> tuple[Sequence[Sequence[Any]], tuple[Any, ...]]:
+        if self._libpq is None:
+            # libpq numbers its parameters ($1, $2, ...): the same dialect, that paramstyle.
+            form = self._statement.compile(dialect=type(dialect)(paramstyle="numeric_dollar"))
+            self._libpq = LibpqRead(form.string), tuple(form.positiontup or ())
+        statement, order = self._libpq
+        return statement.rows(
+            dbapi_connection.driver_connection,
+            dbapi_connection.info,
+            [values[name] for name in order],
+        )
+
+    def _converters(self, dialect: Dialect, types: Sequence[Any]) -> Converters:
+        columns = zip(self._statement.selected_columns, types, strict=True)
         processors = (
-            column.type.dialect_impl(dialect).result_processor(dialect, described[1])
-            for column, described in columns
+            column.type.dialect_impl(dialect).result_processor(dialect, type_code)
+            for column, type_code in columns
         )
         return tuple(
             (position, process)

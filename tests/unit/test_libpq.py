@@ -1,0 +1,114 @@
+"""PostgreSQL reads through libpq answer, and fail, as psycopg's cursor does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Connection, insert, text
+from sqlalchemy.exc import DBAPIError
+
+from service.store import models, repository
+from service.store.database import make_engine, reading_engine
+from service.store.prepared import PreparedRead
+from tests.conftest import Store
+
+ADDRESS = {
+    "namelastname": "Ana Pérez",
+    "iscompany": 1,
+    "companyname": "Ñandú S.L.",
+    "documentid": "X1234567L",
+    "countrycode": "ES",
+    "cityid": 3117735,
+    "cityname": "Madrid",
+    "zipcode": "28001",
+    "address": "Calle Mayor 1",
+    "verified": 1,
+    "addressverified": 0,
+}
+
+
+@pytest.fixture
+def postgresql(store: Store) -> Store:
+    if store.name != "postgresql":
+        pytest.skip("libpq reads are PostgreSQL's")
+    return store
+
+
+@pytest.fixture
+def autocommit(postgresql: Store) -> Iterator[Connection]:
+    """A connection as read-only units of work get it: autocommit, so libpq runs the reads."""
+    engine = make_engine(postgresql.url, pool_size=1)
+    try:
+        with reading_engine(engine).connect() as connection:
+            assert connection.connection.driver_connection.autocommit
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def _cursor_rows(store: Store, query: PreparedRead, params: dict[str, object]) -> list[tuple]:
+    """The same read in a transaction: psycopg's cursor runs it."""
+    with store.core.engine.connect() as connection:
+        assert not connection.connection.driver_connection.autocommit
+        return query.rows(connection, params)
+
+
+def test_every_read_gives_the_cursors_rows_and_values(
+    postgresql: Store, autocommit: Connection
+) -> None:
+    user, _ = postgresql.account(balance="1234.56")
+    blocked = datetime.now(UTC).replace(microsecond=123456) + timedelta(minutes=5)
+    with postgresql.core.units.writing() as uow:
+        account = uow.repository.login_record(user)
+        assert account is not None
+        uow.session.execute(insert(models.Address), [{**ADDRESS, "account_id": account.id}] * 2)
+        throttle = {"failures": 3, "window_start": blocked, "blocked_until": blocked}
+        uow.session.execute(insert(models.LoginThrottle), [{"key": f"acct:{user}", **throttle}])
+        uow.commit()
+    keys = {"address_key": "ip:192.0.2.99", "account_key": f"acct:{user}"}
+    reads = [
+        (repository._LOGIN_STATE_BY_EMAIL, {"user": user, **keys}),
+        (repository._LOGIN_STATE_BY_EMAIL, {"user": "nobody@example.com", **keys}),
+        (repository._THROTTLE_ONLY, keys),
+        (repository._ADDRESSES, {"account_id": account.id}),
+        (repository._CHANNELS, {"account_id": account.id}),
+    ]
+    for query, params in reads:
+        assert query.rows(autocommit, params) == _cursor_rows(postgresql, query, params)
+    [login] = repository._LOGIN_STATE_BY_EMAIL.rows(autocommit, {"user": user, **keys})
+    assert login[3] == Decimal("1234.56") and login[-2] == blocked and login[-1] == 3
+    assert len(repository._ADDRESSES.rows(autocommit, {"account_id": account.id})) == 2
+
+
+def test_a_statement_dropped_on_the_server_is_prepared_again(
+    postgresql: Store, autocommit: Connection
+) -> None:
+    user, _ = postgresql.account()
+    params = {"user": user, "address_key": "ip:a", "account_key": "acct:b"}
+    first = repository._LOGIN_STATE_BY_EMAIL.rows(autocommit, params)
+    autocommit.exec_driver_sql("DEALLOCATE ALL")
+    assert repository._LOGIN_STATE_BY_EMAIL.rows(autocommit, params) == first
+
+
+def test_a_bad_value_fails_as_the_drivers_error_and_keeps_the_connection(
+    autocommit: Connection,
+) -> None:
+    params = {"user": "nul\x00byte", "address_key": "ip:a", "account_key": "acct:b"}
+    with pytest.raises(DBAPIError) as raised:
+        repository._LOGIN_STATE_BY_EMAIL.rows(autocommit, params)
+    assert not raised.value.connection_invalidated
+    assert "nul\x00byte" not in str(raised.value)
+    assert repository._THROTTLE_ONLY.rows(autocommit, params) == [(None, None, 0)]
+
+
+def test_a_lost_connection_is_invalidated(postgresql: Store, autocommit: Connection) -> None:
+    pid = autocommit.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    with postgresql.core.engine.connect() as killer:
+        killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    with pytest.raises(DBAPIError) as raised:
+        repository._THROTTLE_ONLY.rows(autocommit, {"address_key": "a", "account_key": "b"})
+    assert raised.value.connection_invalidated
+    assert autocommit.invalidated
