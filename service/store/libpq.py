@@ -53,8 +53,9 @@ class LibpqRead:
         connection: psycopg.Connection[Any],
         info: MutableMapping[str, Any],
         values: Sequence[Any],
+        describe: bool = False,
     ) -> tuple[list[tuple[Any, ...]], tuple[int, ...]]:
-        """The rows for ``values``, and the type of each column (its OID).
+        """The rows for ``values``, and if ``describe`` the type of each column (its OID).
 
         ``info`` lives as long as ``connection`` (SQLAlchemy's connection info).
         Raises psycopg's errors, as its cursor would.
@@ -71,7 +72,7 @@ class LibpqRead:
         if result.status != pq.ExecStatus.TUPLES_OK:
             raise _error(connection, result)
         transformer.set_pgresult(result)
-        types = tuple(result.ftype(column) for column in range(result.nfields))
+        types = tuple(result.ftype(column) for column in range(result.nfields)) if describe else ()
         return transformer.load_rows(0, result.ntuples, tuple), types
 
     def _execute(

@@ -89,14 +89,15 @@ class PreparedRead:
         compiled = self._compiled(dialect)
         values: Any = {**compiled.defaults, **params}
         dbapi_connection = connection.connection
+        processors = self._processors.get(dialect.name)
+        describe = processors is None  # the column types are needed once, for the converters
         try:
             if dialect.name == "postgresql" and dbapi_connection.driver_connection.autocommit:
-                fetched, types = self._libpq_rows(dialect, dbapi_connection, values)
+                fetched, types = self._libpq_rows(dialect, dbapi_connection, values, describe)
             else:
-                fetched, types = self._cursor_rows(compiled, dbapi_connection, values)
+                fetched, types = self._cursor_rows(compiled, dbapi_connection, values, describe)
         except dialect.loaded_dbapi.Error as error:
             raise _driver_error(connection, compiled.sql, error, None) from None
-        processors = self._processors.get(dialect.name)
         if processors is None:
             processors = self._processors[dialect.name] = self._converters(dialect, types)
         if not processors:  # plain integers and text: the driver's rows as they are
@@ -105,19 +106,22 @@ class PreparedRead:
 
     @staticmethod
     def _cursor_rows(
-        compiled: _Compiled, dbapi_connection: Any, values: dict[str, Any]
+        compiled: _Compiled, dbapi_connection: Any, values: dict[str, Any], describe: bool
     ) -> tuple[Sequence[Sequence[Any]], tuple[Any, ...]]:
         if compiled.order is not None:
             values = tuple(values[name] for name in compiled.order)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(compiled.sql, values)
-            return cursor.fetchall(), tuple(described[1] for described in cursor.description)
+            fetched = cursor.fetchall()
+            if not describe:
+                return fetched, ()
+            return fetched, tuple(described[1] for described in cursor.description)
         finally:
             cursor.close()
 
     def _libpq_rows(
-        self, dialect: Dialect, dbapi_connection: Any, values: dict[str, Any]
+        self, dialect: Dialect, dbapi_connection: Any, values: dict[str, Any], describe: bool
     ) -> tuple[Sequence[Sequence[Any]], tuple[Any, ...]]:
         if self._libpq is None:
             # libpq numbers its parameters ($1, $2, ...): the same dialect, that paramstyle.
@@ -128,6 +132,7 @@ class PreparedRead:
             dbapi_connection.driver_connection,
             dbapi_connection.info,
             [values[name] for name in order],
+            describe,
         )
 
     def _converters(self, dialect: Dialect, types: Sequence[Any]) -> Converters:
