@@ -43,17 +43,18 @@ class LibpqRead:
 
     _numbers = itertools.count(1)
 
-    def __init__(self, sql: str) -> None:
-        """``sql`` takes its parameters as $1, $2, ..."""
+    def __init__(self, sql: str, parameters: int) -> None:
+        """``sql`` takes its ``parameters`` as $1, $2, ..."""
         self.name = f"userapi_read_{next(self._numbers)}".encode()
         self.sql = sql.encode()
+        self._formats = [PyFormat.TEXT] * parameters  # every value sent as text
 
     def rows(
         self,
         connection: psycopg.Connection[Any],
         info: MutableMapping[str, Any],
         values: Sequence[Any],
-        describe: bool = False,
+        describe: bool,
     ) -> tuple[list[tuple[Any, ...]], tuple[int, ...]]:
         """The rows for ``values``, and if ``describe`` the type of each column (its OID).
 
@@ -64,7 +65,7 @@ class LibpqRead:
         if session is None:
             session = info[_SESSION] = _Session(Transformer(connection))
         transformer = session.transformer
-        params = transformer.dump_sequence(values, [PyFormat.TEXT] * len(values))
+        params = transformer.dump_sequence(values, self._formats)
         result = self._execute(connection, session, params)
         if result.status == pq.ExecStatus.FATAL_ERROR and self._missing(result):
             session.prepared.discard(self.name)

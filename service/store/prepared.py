@@ -126,7 +126,8 @@ class PreparedRead:
         if self._libpq is None:
             # libpq numbers its parameters ($1, $2, ...): the same dialect, that paramstyle.
             form = self._statement.compile(dialect=type(dialect)(paramstyle="numeric_dollar"))
-            self._libpq = LibpqRead(form.string), tuple(form.positiontup or ())
+            order = tuple(form.positiontup or ())
+            self._libpq = LibpqRead(form.string, len(order)), order
         statement, order = self._libpq
         return statement.rows(
             dbapi_connection.driver_connection,
