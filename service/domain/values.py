@@ -7,6 +7,8 @@ that into checked Python values or raise the catalogue's code.
 
 from __future__ import annotations
 
+import re
+
 from ..errors import ErrorCode, UserApiError
 
 Raw = str | int | None
@@ -28,6 +30,21 @@ MAX_LENGTH: dict[str, int] = {
     "address": 500,
     "channelname": 64,
 }
+
+
+# Characters XML 1.0 cannot carry: C0 controls but tab, LF and CR, U+FFFE, U+FFFF and
+# lone surrogates. Stored, they would make another transport's answer unwritable.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> bool:
+    """True when every character of ``text`` can be carried by an XML 1.0 document."""
+    return _XML_UNSAFE.search(text) is None
+
+
+def xml_cleaned(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot carry replaced by U+FFFD."""
+    return _XML_UNSAFE.sub("\ufffd", text)
 
 
 def is_blank(value: Raw) -> bool:
