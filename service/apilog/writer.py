@@ -28,7 +28,7 @@ from ..errors import UserApiError
 from ..store import models
 from ..store.prepared import PreparedInsert
 from ..store.uow import UnitOfWorkFactory
-from .parameters import clean_parameters
+from .parameters import bounded, clean_parameters
 
 log = logging.getLogger("service.apilog")
 # A busy worker writes every BATCH records rather than waiting for the timer: the
@@ -135,24 +135,26 @@ class ApiLogWriter:
         if not self.enabled:
             return
         # A tuple in COLUMNS order: the insert takes it as it is.
+        # What a caller chose (class, method, parameters, user agent) is cleaned and
+        # bounded to its column: one value the database refuses would cost the batch.
         row = (
             trace.request_id,
             trace.created_at,
-            trace.source_ip[:45],
+            bounded(trace.source_ip, 45) or "",
             trace.api,
-            trace.api_class,
-            (trace.method or "")[:32] or None,
+            bounded(trace.api_class, 32),
+            bounded(trace.method, 32),
             trace.account_id,
             trace.access_id,
             clean_parameters(trace.parameters, self._mask_personal),
             "ERROR" if trace.error_code else "SUCCESS",
             trace.error_code,
-            trace.result,
+            bounded(trace.result, 500),
             trace.http_status,
             duration_ms,
             trace.bytes_in,
             trace.bytes_out,
-            (trace.user_agent or "")[:200] or None,
+            bounded(trace.user_agent, 200),
         )
         with self._lock:
             if len(self._pending) >= self._max_pending:
@@ -182,7 +184,13 @@ class ApiLogWriter:
             self.flush()
 
     def flush(self) -> int:
-        """Write what is pending; on a database failure keep it for the next try."""
+        """Write what is pending; returns how many records were written.
+
+        While the database is unavailable the records wait for the next try. A
+        batch the database refuses for its content is written record by record,
+        and a record it still refuses is set aside (counted in the server log
+        with its request id), so it cannot hold back every record after it.
+        """
         with self._lock:
             rows, self._pending = self._pending, []
             dropped, self.dropped = self.dropped, 0
@@ -192,14 +200,41 @@ class ApiLogWriter:
             return 0
         try:
             self._write(rows)
-        except (DBAPIError, UserApiError):
-            with self._lock:
-                room = max(self._max_pending - len(self._pending), 0)
-                kept = rows[-room:] if room else []
-                self.dropped += len(rows) - len(kept)
-                self._pending = kept + self._pending
+        except UserApiError:  # SERVICE_UNAVAILABLE: the unit of work could not reach it
+            self._keep(rows)
             return 0
+        except DBAPIError:
+            return self._write_each(rows)
         return len(rows)
+
+    def _write_each(self, rows: list[tuple[Any, ...]]) -> int:
+        written = 0
+        refused: list[str] = []
+        for index, row in enumerate(rows):
+            try:
+                self._write([row])
+            except UserApiError:
+                self._keep(rows[index:])
+                break
+            except DBAPIError as error:
+                refused.append(f"{row[0]} ({type(error.orig).__name__})")
+            else:
+                written += 1
+        if refused:
+            log.warning(
+                "api log: %d records set aside, the database refused them: %s",
+                len(refused),
+                ", ".join(refused[:10]) + (" ..." if len(refused) > 10 else ""),
+            )
+        return written
+
+    def _keep(self, rows: list[tuple[Any, ...]]) -> None:
+        """Put unwritten records back in front of the queue, as far as it has room."""
+        with self._lock:
+            room = max(self._max_pending - len(self._pending), 0)
+            kept = rows[-room:] if room else []
+            self.dropped += len(rows) - len(kept)
+            self._pending = kept + self._pending
 
     def _write(self, rows: list[tuple[Any, ...]]) -> None:
         usage: dict[tuple[int, Any, str, str], int] = defaultdict(int)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from service.apilog.parameters import clean_parameters
@@ -65,6 +68,45 @@ def test_parameters_are_cleaned() -> None:
     assert len(long) < 300
     many = clean_parameters({f"p{i:03}": "y" * 150 for i in range(100)}, mask_personal=False)
     assert len(many) <= 4000
+
+
+def test_only_the_contracts_parameters_keep_their_values() -> None:
+    cleaned = json.loads(
+        clean_parameters(
+            {"user": "a@example.com", "pwd": "s3cret", "Password": "s3cret", "cityid": "5"},
+            mask_personal=False,
+        )
+    )
+    assert cleaned == {
+        "user": "a@example.com",
+        "pwd": "[redacted]",
+        "Password": "[redacted]",
+        "cityid": "5",
+    }
+
+
+def test_parameters_hold_only_text_xml_can_carry() -> None:
+    cleaned = clean_parameters({"method": "a\x00\x1b\ud800", "x\x00": "1"}, mask_personal=False)
+    assert json.loads(cleaned) == {"method": "a\ufffd\ufffd\ufffd", "x\ufffd": "[redacted]"}
+    cleaned.encode()  # no lone surrogate left
+
+
+def test_a_record_the_database_refuses_is_set_aside(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    writer = ApiLogWriter(store.core.units, flush_seconds=3600)
+    agent = f"refused-{uuid.uuid4().hex}"
+    for trace in traces(agent, 3):
+        writer.record(trace, duration_ms=1)
+    # A record no database takes (source_ip is NOT NULL), between two good ones.
+    refused = list(writer._pending[1])
+    refused[COLUMNS.index("source_ip")] = None
+    writer._pending[1] = tuple(refused)
+    with caplog.at_level(logging.WARNING, "service.apilog"):
+        assert writer.flush() == 2
+    assert stored(store, agent) == 2
+    assert writer._pending == []
+    assert f"1 records set aside, the database refused them: {refused[0]}" in caplog.text
 
 
 def test_flushes_track_each_access_use_whatever_their_order(store: Store) -> None:
