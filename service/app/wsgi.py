@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -9,7 +11,10 @@ from typing import Any
 from ..bootstrap import Core, build_core
 from ..domain.caller import Caller
 from ..domain.trace import CallTrace
-from ..http.api import JsonApi
+from ..errors import ErrorCode
+from ..http.api import JsonApi, error_payload
+from ..logs import log_internal_error
+from ..soap.faults import CONTENT_TYPES, fault_document
 from .body import BodyLimits
 from .client import TRACE, client_address
 from .soap import SoapRoute
@@ -74,17 +79,38 @@ class UserManagementApp:
             trace.http_status = int(status[:3])
             return start_response(status, [*headers, ("X-Request-Id", trace.request_id)], *exc_info)
 
-        iterable = handler(environ, recording)
         try:
-            body = list(iterable)
-        finally:
-            close = getattr(iterable, "close", None)
-            if close is not None:
-                close()
+            iterable = handler(environ, recording)
+            try:
+                body = list(iterable)
+            finally:
+                close = getattr(iterable, "close", None)
+                if close is not None:
+                    close()
+        except Exception as error:
+            # The adapters answer every failure they know; this is the last resort,
+            # still in the API's own format, never the server's HTML error page.
+            log_internal_error(error)
+            trace.error_code = ErrorCode.INTERNAL_ERROR.name
+            body = self._internal_error(api, recording)
         trace.bytes_out = sum(len(chunk) for chunk in body)
         duration_ms = int((time.monotonic() - trace.started) * 1000)
         self.core.api_log.record(trace, duration_ms)
         return body
+
+    def _internal_error(self, api: str, start_response: StartResponse) -> list[bytes]:
+        """INTERNAL_ERROR as the API ``api`` answers it (an answer may have been started)."""
+        soap = {route.api: route for route in self._soap.values()}.get(api)
+        if soap is not None:
+            body = fault_document(ErrorCode.INTERNAL_ERROR, soap.soap_version)
+            content_type = CONTENT_TYPES[soap.soap_version]
+            status = "500 Internal Server Error"
+        else:
+            body = json.dumps(error_payload(ErrorCode.INTERNAL_ERROR)).encode()
+            content_type, status = "application/json; charset=utf-8", "200 OK"
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        start_response(status, headers, sys.exc_info())
+        return [body]
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """Route one request."""

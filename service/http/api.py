@@ -40,10 +40,7 @@ class HttpError(Exception):
         self.headers = headers
 
 
-def _json(
-    start_response: StartResponse, status: str, payload: dict[str, Any], *headers: Any
-) -> list[bytes]:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+def _answer(start_response: StartResponse, status: str, body: bytes, *headers: Any) -> list[bytes]:
     start_response(
         status,
         [
@@ -54,6 +51,11 @@ def _json(
         ],
     )
     return [body]
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    """The JSON document of ``payload``."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def error_payload(code: ErrorCode) -> dict[str, Any]:
@@ -88,10 +90,18 @@ def _basic_credentials(header: str) -> PasswordCredentials:
     return PasswordCredentials(user, password)
 
 
+def _challenge(api: str) -> HttpError:
+    """401 with the transport's challenge: no credentials of its kind were sent."""
+    challenge = "Basic" if api == "basic" else "Bearer"
+    code = ErrorCode.MISSING_USER if api == "basic" else ErrorCode.MISSING_TOKEN
+    return HttpError("401 Unauthorized", code, ("WWW-Authenticate", f"{challenge} {REALM}"))
+
+
 def _bearer_credentials(header: str) -> TokenCredentials:
+    """A Bearer token; any other scheme is no token at all (RFC 6750 §3: the challenge)."""
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer":
-        raise UserApiError(ErrorCode.MALFORMED_REQUEST)
+        raise _challenge("jwt")
     return TokenCredentials(token.strip())
 
 
@@ -121,9 +131,7 @@ class JsonApi:
         if api == "http":
             return PasswordCredentials(params.get("user"), params.get("password"))
         if header is None:
-            challenge = "Basic" if api == "basic" else "Bearer"
-            code = ErrorCode.MISSING_USER if api == "basic" else ErrorCode.MISSING_TOKEN
-            raise HttpError("401 Unauthorized", code, ("WWW-Authenticate", f"{challenge} {REALM}"))
+            raise _challenge(api)
         if api == "basic":
             return _basic_credentials(header)
         return _bearer_credentials(header)
@@ -165,6 +173,8 @@ class JsonApi:
         trace = caller.trace
         try:
             result = _plain(produce())
+            # Encoded here: an answer that cannot be written is an error like any other.
+            body = _encode({"status": "SUCCESS", "result": result})
         except HttpError as error:
             code, status, headers = error.code, error.status, list(error.headers)
         except UserApiError as error:
@@ -174,10 +184,10 @@ class JsonApi:
             log_internal_error(error)
             code, status, headers = ErrorCode.INTERNAL_ERROR, "200 OK", []
         else:
-            return _json(start_response, "200 OK", {"status": "SUCCESS", "result": result})
+            return _answer(start_response, "200 OK", body)
         if trace is not None:
             trace.error_code = code.name
-        return _json(start_response, status, error_payload(code), *headers)
+        return _answer(start_response, status, _encode(error_payload(code)), *headers)
 
     def serve(
         self, environ: dict[str, Any], start_response: StartResponse, caller: Caller

@@ -2,8 +2,9 @@
 
 Afilnet's client libraries send GET query strings, url-encoded POSTs and (PHP's
 curl with an array) multipart POSTs; all three are accepted. A parameter given
-twice, a body that is not a form, input that is not UTF-8 or a file upload is
-MALFORMED_REQUEST: guessing which value was meant is how injection starts.
+twice, a body that is not a form, input that is not UTF-8 (or declares another
+charset, for the body or a part) or a file upload is MALFORMED_REQUEST:
+guessing which value was meant is how injection starts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..errors import ErrorCode, UserApiError
 MAX_FIELDS = 64
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
+_UTF8 = frozenset({"utf-8", "utf8"})
 
 
 def _malformed() -> UserApiError:
@@ -39,22 +41,27 @@ def _pairs_from_urlencoded(raw: bytes) -> list[tuple[str, str]]:
         raise _malformed() from None
 
 
-def _pairs_from_multipart(environ: dict[str, Any], body: bytes) -> list[tuple[str, str]]:
-    form_environ = {
-        "REQUEST_METHOD": "POST",
-        "CONTENT_TYPE": environ.get("CONTENT_TYPE", ""),
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-    }
+def _utf8(charset: str | None) -> bool:
+    """True when a declared charset (None: none declared) is UTF-8."""
+    return charset is None or charset.strip().lower() in _UTF8
+
+
+def _pairs_from_multipart(options: dict[str, str], body: bytes) -> list[tuple[str, str]]:
+    boundary = options.get("boundary", "")
+    if not boundary:
+        raise _malformed()
+    parser = multipart.MultipartParser(
+        io.BytesIO(body), boundary, len(body), charset="utf-8", strict=True, part_limit=MAX_FIELDS
+    )
+    pairs = []
     try:
-        fields, files = multipart.parse_form_data(
-            form_environ, charset="utf-8", strict=True, part_limit=MAX_FIELDS
-        )
+        for part in parser:
+            if part.filename is not None or not _utf8(part.charset):
+                raise _malformed()
+            pairs.append((part.name, part.value))
     except (multipart.MultipartError, UnicodeError, ValueError):
         raise _malformed() from None
-    if len(files):
-        raise _malformed()
-    return list(fields.iterallitems())
+    return pairs
 
 
 def read_params(environ: dict[str, Any], body: bytes) -> dict[str, str]:
@@ -62,12 +69,14 @@ def read_params(environ: dict[str, Any], body: bytes) -> dict[str, str]:
     # WSGI hands the query string over as latin-1 text of the raw bytes.
     query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
     pairs = _pairs_from_urlencoded(query)
-    content_type = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
     if body:
+        content_type, options = multipart.parse_options_header(environ.get("CONTENT_TYPE", ""))
+        if not _utf8(options.get("charset")):
+            raise _malformed()
         if content_type == _FORM:
             pairs += _pairs_from_urlencoded(body)
         elif content_type == _MULTIPART:
-            pairs += _pairs_from_multipart(environ, body)
+            pairs += _pairs_from_multipart(options, body)
         else:
             raise _malformed()
     params: dict[str, str] = {}
