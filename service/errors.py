@@ -78,6 +78,16 @@ class ErrorCode(enum.Enum):
         False,
     )
     MALFORMED_REQUEST = ("The request is not a well-formed call", Side.CLIENT, False)
+    MUST_UNDERSTAND = (
+        "A header block marked mustUnderstand is not processed by this service",
+        Side.CLIENT,
+        False,
+    )
+    VERSION_MISMATCH = (
+        "The envelope is not of the SOAP version this endpoint speaks",
+        Side.CLIENT,
+        False,
+    )
     REQUEST_TOO_LARGE = ("The request is larger than allowed", Side.CLIENT, False)
     REQUEST_TIMEOUT = ("The request did not arrive in time", Side.CLIENT, False)
     SERVICE_UNAVAILABLE = (
@@ -89,8 +99,15 @@ class ErrorCode(enum.Enum):
 
     @property
     def faultcode(self) -> str:
-        """The SOAP faultcode: ``Client.<CODE>`` or ``Server.<CODE>``."""
-        return f"{self.side.value}.{self.name}"
+        """The SOAP faultcode: ``Client.<CODE>``, ``Server.<CODE>`` or SOAP's own for the envelope.
+
+        SOAP defines MustUnderstand and VersionMismatch itself (SOAP 1.1 §4.4.1,
+        SOAP 1.2 §5.4.6); clients look for those names.
+        """
+        return _SOAP_FAULTCODES.get(self.name) or f"{self.side.value}.{self.name}"
+
+
+_SOAP_FAULTCODES = {"MUST_UNDERSTAND": "MustUnderstand", "VERSION_MISMATCH": "VersionMismatch"}
 
 
 class UserApiError(Exception):

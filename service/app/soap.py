@@ -12,7 +12,16 @@ from ..domain.caller import Caller
 from ..errors import ErrorCode
 from ..soap.application import SoapEndpoint, build_spyne_application
 from ..soap.fastpath import FastPath
-from ..soap.faults import CONTENT_TYPES, fault_document, fault_status, to_fault
+from ..soap.faults import (
+    CONTENT_TYPES,
+    SOAP11_ENV,
+    SOAP12_ENV,
+    CodedFault,
+    fault_document,
+    fault_status,
+    to_fault,
+)
+from ..soap.protocol import PARSED_REQUEST, VersionMismatch, check_request, parse_document
 from ..soap.wsdl import build_wsdl, with_address
 from .body import BodyError, BodyLimits, read_body
 from .client import CLIENT_ADDRESS, TRACE, client_address, public_base_url
@@ -35,6 +44,7 @@ class SoapRoute:
         self.soap_version = soap_version
         self.path = path
         self.api = "soap12" if soap_version == "1.2" else "soap11"
+        self._envelope_ns = SOAP12_ENV if soap_version == "1.2" else SOAP11_ENV
         application = build_spyne_application(core.operations, soap_version)
         self.wsdl = build_wsdl(application)
         self._endpoint = SoapEndpoint(application)
@@ -50,55 +60,71 @@ class SoapRoute:
         self,
         environ: Environ,
         start_response: StartResponse,
-        status: str,
-        code: ErrorCode,
+        fault: CodedFault,
+        *,
+        status: str | None = None,
+        close: bool = False,
         replacing: bool = False,
     ) -> list[bytes]:
+        """Answer ``fault`` in the client's SOAP version.
+
+        ``close``: the body was not read whole, or the worker is not to be trusted
+        with the connection; ``replacing``: an answer may have been started already.
+        """
         trace = environ.get(TRACE)
         if trace is not None:
-            trace.error_code = code.name
-        body = fault_document(code, self.soap_version)
-        start_response(
-            status,
-            [
-                ("Content-Type", CONTENT_TYPES[self.soap_version]),
-                ("Content-Length", str(len(body))),
-                # A body left half-read cannot be followed by another request.
-                ("Connection", "close"),
-            ],
-            *([sys.exc_info()] if replacing else []),
-        )
+            trace.error_code = fault.code.name
+        version = fault.soap_version if isinstance(fault, VersionMismatch) else self.soap_version
+        body = fault_document(fault.code, version, fault.retry_after, fault.header)
+        headers = [("Content-Type", CONTENT_TYPES[version])]
+        if fault.retry_after is not None:
+            headers.append(("Retry-After", str(fault.retry_after)))
+        headers.append(("Content-Length", str(len(body))))
+        if close:
+            # A body left half-read cannot be followed by another request.
+            headers.append(("Connection", "close"))
+        status = status or fault_status(fault.code, version)
+        start_response(status, headers, *([sys.exc_info()] if replacing else []))
         return [body]
 
     def _call(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        """Read the body within its limits, then answer it on the fast path or with Spyne."""
+        """Read and check the request, then answer it on the fast path or with Spyne.
+
+        Whatever fails on the way, even writing the answer, the client gets a
+        coded fault: never an HTML error page or an empty envelope.
+        """
         try:
             body = read_body(environ, self._limits)
         except BodyError as error:
-            return self._fault(environ, start_response, error.status, error.code)
-        if not body.strip():
-            status = fault_status(ErrorCode.MALFORMED_REQUEST, self.soap_version)
-            return self._fault(environ, start_response, status, ErrorCode.MALFORMED_REQUEST)
-        source_ip = client_address(environ, self._core.settings)
-        if self._fast is not None:
-            caller = Caller(source_ip, self.api, environ.get(TRACE))
-            answer = self._fast.serve(body, caller, start_response)
-            if answer is not None:
-                return answer
-        # Spyne reads the body again from wsgi.input.
+            fault = CodedFault(error.code)
+            return self._fault(environ, start_response, fault, status=error.status, close=True)
+        try:
+            if not body.strip():
+                raise CodedFault(ErrorCode.MALFORMED_REQUEST)
+            root = parse_document(body)
+            source_ip = client_address(environ, self._core.settings)
+            if self._fast is not None:
+                caller = Caller(source_ip, self.api, environ.get(TRACE))
+                answer = self._fast.serve(root, caller, start_response)
+                if answer is not None:
+                    return answer
+            check_request(root, self._envelope_ns)
+        except CodedFault as fault:
+            return self._fault(environ, start_response, fault)
+        # Spyne reads the request as parsed here.
         environ = {
             **environ,
             "wsgi.input": io.BytesIO(body),
             "CONTENT_LENGTH": str(len(body)),
             CLIENT_ADDRESS: source_ip,
+            PARSED_REQUEST: root,
         }
         try:
-            return self._endpoint(environ, start_response)
+            return list(self._endpoint(environ, start_response))
         except Exception as error:
             # Spyne failed outside its own error handling; the client still gets a fault.
-            to_fault(error)  # logs it, without its text
-            status = "500 Internal Server Error"
-            return self._fault(environ, start_response, status, ErrorCode.INTERNAL_ERROR, True)
+            fault = to_fault(error)  # logs it, without its text
+            return self._fault(environ, start_response, fault, close=True, replacing=True)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         """POST: a call; GET ?wsdl: the WSDL; anything else: 405."""

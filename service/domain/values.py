@@ -48,8 +48,12 @@ def xml_cleaned(text: str) -> str:
 
 
 def is_blank(value: Raw) -> bool:
-    """True for an absent parameter or one that is empty after trimming."""
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    """True for an absent parameter or one that is empty after trimming.
+
+    Control characters Python's ``strip`` takes for white space (VT, FF, the
+    separators U+001C-U+001F) are not: they are text XML cannot carry.
+    """
+    return value is None or (isinstance(value, str) and value.strip() == "" and xml_safe(value))
 
 
 def require(*values: Raw) -> None:
@@ -68,25 +72,45 @@ def require_filled(*values: Raw) -> None:
 
 
 def text(name: str, value: Raw) -> str:
-    """The trimmed text of a received parameter, checked against its maximum length."""
-    result = "" if value is None else str(value).strip()
+    """The trimmed text of a received parameter, checked against its maximum length.
+
+    Characters XML 1.0 cannot carry are INCORRECT_PARAM_VALUE: stored, they
+    would make every later SOAP answer that carries them unwritable.
+    """
+    received = "" if value is None else str(value)
+    if not xml_safe(received):
+        raise UserApiError(ErrorCode.INCORRECT_PARAM_VALUE)
+    result = received.strip()
     if len(result) > MAX_LENGTH[name]:
         raise UserApiError(ErrorCode.PARAM_TOO_LONG)
     return result
 
 
+# More digits than this are beyond any id or flag, whatever their value: such a
+# number is answered as out of range without converting it.
+_MAX_DIGITS = 18
+
+
 def integer(value: Raw) -> int:
-    """A whole number, given as an int or as decimal digits; INCORRECT_PARAM_VALUE otherwise."""
+    """A whole number: an int, or an optional sign and ASCII digits; else INCORRECT_PARAM_VALUE.
+
+    ``str.isdigit`` and ``int()`` accept other scripts' digits (fullwidth, Arabic-Indic),
+    ``_`` separators and surrounding white space: none of them is a number here
+    (SOAP strips XML white space before the value gets here). A number too long to
+    be any id stands for one just past 32 bits, so its check answers "not found".
+    """
     if isinstance(value, bool):
         raise UserApiError(ErrorCode.INCORRECT_PARAM_VALUE)
     if isinstance(value, int):
         return value
-    raw = "" if value is None else value.strip()
+    raw = "" if value is None else value
+    sign = -1 if raw[:1] == "-" else 1
     digits = raw[1:] if raw[:1] in "+-" else raw
-    # str.isdigit accepts other scripts' digits and int() would too: ASCII only.
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+    if not (digits.isascii() and digits.isdigit()):
         raise UserApiError(ErrorCode.INCORRECT_PARAM_VALUE)
-    return int(raw)
+    if len(digits.lstrip("0")) > _MAX_DIGITS:
+        return sign * (INT32_MAX + 1)
+    return sign * int(digits)
 
 
 def flag(value: Raw) -> int:

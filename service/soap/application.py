@@ -53,4 +53,8 @@ class SoapEndpoint(WsgiApplication):
             trace.error_code = fault.code.name
         p_ctx.in_error = None
         p_ctx.out_error = fault
+        # An answer that failed half-written is discarded (Spyne would send what it
+        # had, as a success): the fault is written anew with its own status.
+        p_ctx.out_document = p_ctx.out_body_doc = p_ctx.out_string = None
+        p_ctx.transport.resp_code = None
         return super().handle_error(p_ctx, others, fault, start_response)

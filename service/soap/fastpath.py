@@ -31,12 +31,10 @@ from .faults import (
     CONTENT_TYPES,
     SOAP11_ENV,
     SOAP12_ENV,
-    CodedFault,
     fault_document,
     fault_status,
     to_fault,
 )
-from .protocol import parse_document
 from .tracing import note_call
 from .types import NAMESPACE
 from .wsse import credentials_for
@@ -151,13 +149,9 @@ class FastPath:
         return self._respond(start_response, status, body, *retry)
 
     def serve(
-        self, body: bytes, caller: Caller, start_response: StartResponse
+        self, root: etree._Element, caller: Caller, start_response: StartResponse
     ) -> list[bytes] | None:
         """The answer to a plain-shaped read call, or None: Spyne is to serve the request."""
-        try:
-            root = parse_document(body)
-        except CodedFault:
-            return None  # Spyne answers malformed requests as it always has
         found = self._call(root)
         if found is None:
             return None
@@ -168,16 +162,17 @@ class FastPath:
         try:
             credentials = credentials_for(None, parameters.get("user"), parameters.get("password"))
             result = getattr(self._operations, method)(caller, credentials)
+            if isinstance(result, Decimal | int):
+                # A number's text needs no escaping: the document around it is fixed.
+                head, tail = self._scalar_documents[method]
+                document = head + str(result).encode() + tail
+            else:
+                document = self._document(method, result)
         except Exception as error:
+            # Writing the answer failing included: the client gets a coded fault.
             return self._fault(start_response, error, trace)
         if trace is not None:
             trace.succeeded(result)
-        if isinstance(result, Decimal | int):
-            # A number's text needs no escaping: the document around it is fixed.
-            head, tail = self._scalar_documents[method]
-            document = head + str(result).encode() + tail
-        else:
-            document = self._document(method, result)
         return self._respond(start_response, "200 OK", document)
 
     def _document(self, method: str, result: Any) -> bytes:

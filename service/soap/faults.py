@@ -36,7 +36,12 @@ def _detail(code: ErrorCode, retry_after: int | None) -> etree._Element:
 class CodedFault(Fault):
     """A fault for a catalogue code: ``Client.<CODE>``/``Server.<CODE>``, typed detail."""
 
-    def __init__(self, code: ErrorCode, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode,
+        retry_after: int | None = None,
+        header: tuple[etree._Element, ...] = (),
+    ) -> None:
         super().__init__(
             faultcode=code.faultcode,
             faultstring=code.description,
@@ -44,14 +49,23 @@ class CodedFault(Fault):
         )
         self.code = code
         self.retry_after = retry_after
+        # Header blocks the fault's envelope carries (NotUnderstood, Upgrade).
+        self.header = header
+
+
+# SOAP's own fault codes: the envelope's faults, answered before any operation runs.
+ENVELOPE_FAULTS = (ErrorCode.MUST_UNDERSTAND, ErrorCode.VERSION_MISMATCH)
 
 
 def soap12_fault(code: ErrorCode, retry_after: int | None) -> etree._Element:
     """A SOAP 1.2 Fault: Sender/Receiver, the code as a qualified Subcode, typed Detail."""
-    side = "Sender" if code.side is Side.CLIENT else "Receiver"
+    if code in ENVELOPE_FAULTS:
+        value = code.faultcode
+    else:
+        value = "Sender" if code.side is Side.CLIENT else "Receiver"
     return _ENV12.Fault(
         _ENV12.Code(
-            _ENV12.Value(f"soap12env:{side}"),
+            _ENV12.Value(f"soap12env:{value}"),
             _ENV12.Subcode(_ENV12.Value(f"tns:{code.name}")),
         ),
         _ENV12.Reason(_ENV12.Text(code.description, {_XML_LANG: "en"})),
@@ -60,18 +74,51 @@ def soap12_fault(code: ErrorCode, retry_after: int | None) -> etree._Element:
 
 
 def fault_status(code: ErrorCode, soap_version: str) -> str:
-    """The HTTP status of a fault: always 500 in SOAP 1.1; 400 for the caller's errors in 1.2."""
-    if soap_version == "1.2" and code.side is Side.CLIENT:
+    """The HTTP status of a fault: always 500 in SOAP 1.1; 400 for the caller's errors in 1.2.
+
+    SOAP 1.2's HTTP binding answers its envelope faults (MustUnderstand,
+    VersionMismatch) with 500 too.
+    """
+    if soap_version == "1.2" and code.side is Side.CLIENT and code not in ENVELOPE_FAULTS:
         return "400 Bad Request"
     return "500 Internal Server Error"
 
 
+def not_understood(qname: etree.QName) -> etree._Element:
+    """SOAP 1.2's NotUnderstood header block for one header block the service did not process."""
+    prefix = "ns" if qname.namespace else None
+    block = etree.Element(
+        f"{{{SOAP12_ENV}}}NotUnderstood",
+        nsmap={"soap12env": SOAP12_ENV, **({prefix: qname.namespace} if prefix else {})},
+    )
+    block.set("qname", f"{prefix}:{qname.localname}" if prefix else qname.localname)
+    return block
+
+
+def upgrade(soap_version: str) -> etree._Element:
+    """SOAP 1.2's Upgrade header block: the envelope version this endpoint speaks."""
+    # The qname's prefix is declared on the block itself (lxml drops a declaration
+    # that repeats an ancestor's, not knowing an attribute's value uses it).
+    prefix, namespace = (
+        ("soap12env", SOAP12_ENV) if soap_version == "1.2" else ("soap11env", SOAP11_ENV)
+    )
+    block = etree.Element(
+        f"{{{SOAP12_ENV}}}Upgrade", nsmap={"soap12env": SOAP12_ENV, prefix: namespace}
+    )
+    etree.SubElement(block, f"{{{SOAP12_ENV}}}SupportedEnvelope").set("qname", f"{prefix}:Envelope")
+    return block
+
+
 def fault_document(
-    code: ErrorCode, soap_version: str = "1.1", retry_after: int | None = None
+    code: ErrorCode,
+    soap_version: str = "1.1",
+    retry_after: int | None = None,
+    header: tuple[etree._Element, ...] = (),
 ) -> bytes:
     """A whole fault envelope for ``code``, for errors answered without Spyne.
 
     The same bytes as Spyne writes for that SOAP version (tests/unit/test_fastpath.py).
+    ``header``: header blocks that explain an envelope fault (NotUnderstood, Upgrade).
     """
     if soap_version == "1.2":
         envelope = _ENV12.Envelope(_ENV12.Body(soap12_fault(code, retry_after)))
@@ -86,6 +133,9 @@ def fault_document(
                 )
             )
         )
+    if header:
+        maker = _ENV12 if soap_version == "1.2" else _ENV11
+        envelope.insert(0, maker.Header(*header))
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
 
@@ -112,5 +162,7 @@ def to_fault(error: BaseException) -> CodedFault:
         return error
     code = code_for(error)
     if code is ErrorCode.INTERNAL_ERROR:
-        log_internal_error(error)
+        # Spyne wraps what failed in its own Fault, raised while handling it.
+        cause = error.__context__ if isinstance(error, Fault) else None
+        log_internal_error(cause or error)
     return CodedFault(code, error.retry_after if isinstance(error, UserApiError) else None)

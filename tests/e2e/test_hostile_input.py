@@ -226,15 +226,6 @@ def test_malformed_bodies(server: RunningServer, account: tuple[str, str], paylo
     still_serves(server, account)
 
 
-def test_soap12_envelope_on_the_soap11_endpoint(
-    server: RunningServer, account: tuple[str, str]
-) -> None:
-    body = soap_doc("").replace(SOAP_ENV.encode(), b"http://www.w3.org/2003/05/soap-envelope")
-    response = post(server.soap_url, body, **{"Content-Type": "application/soap+xml"})
-    assert raw_fault(response)[2] == "MALFORMED_REQUEST"
-    still_serves(server, account)
-
-
 def test_a_fault_is_no_request(server: RunningServer, account: tuple[str, str]) -> None:
     body = (
         f'<s:Envelope xmlns:s="{SOAP_ENV}"><s:Body><s:Fault><faultcode>s:Server.X</faultcode>'

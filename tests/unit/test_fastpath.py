@@ -20,6 +20,8 @@ from service.app.client import TRACE
 from service.app.wsgi import SOAP12_PATH, SOAP_PATH, UserManagementApp
 from service.domain.address import NewAddress
 from service.domain.caller import Caller
+from service.soap.faults import CodedFault
+from service.soap.protocol import parse_document
 from service.store.repository import ThrottleRecord
 from tests.conftest import Store
 
@@ -187,7 +189,12 @@ def answer_alike(
     fast, slow = apps
     route = fast.soap11 if path == SOAP_PATH else fast.soap12
     assert route._fast is not None
-    taken = route._fast.serve(body, Caller(SOURCE), lambda *_: None) is not None
+    try:
+        root = parse_document(body)
+    except CodedFault:
+        taken = False  # the route answers it before either path
+    else:
+        taken = route._fast.serve(root, Caller(SOURCE), lambda *_: None) is not None
     assert call(fast, path, body, SOURCE) == call(slow, path, body, SOURCE), name
     return taken
 
