@@ -30,6 +30,7 @@ from .store import backup, migrate
 from .store.database import normalise_url
 from .store.money import PRECISION, SCALE
 from .store.repository import ACCESS_LOGIN_PREFIX, OWN_LOGIN
+from .terminal import json_line, line, shown
 
 DEMO_USER = "demo@example.com"
 DEMO_BALANCE = Decimal("100.00")
@@ -139,7 +140,7 @@ def account_create(core: Core, args: argparse.Namespace) -> None:
             args.email, core.passwords.hash(args.password), args.balance, DEFAULT_CHANNEL_TYPES
         )
         uow.commit()
-    print(f"created account {args.email} with balance {args.balance}")
+    print(f"created account {shown(args.email)} with balance {args.balance}")
 
 
 def account_set_balance(core: Core, args: argparse.Namespace) -> None:
@@ -148,7 +149,7 @@ def account_set_balance(core: Core, args: argparse.Namespace) -> None:
         if not uow.repository.set_balance(args.email, args.amount):
             raise CommandError(f"no account {args.email}")
         uow.commit()
-    print(f"balance of {args.email} is now {args.amount}")
+    print(f"balance of {shown(args.email)} is now {args.amount}")
 
 
 def account_set_password(core: Core, args: argparse.Namespace) -> None:
@@ -157,14 +158,14 @@ def account_set_password(core: Core, args: argparse.Namespace) -> None:
         if not uow.repository.set_password_hash(args.email, core.passwords.hash(args.password)):
             raise CommandError(f"no account {args.email}")
         uow.commit()
-    print(f"password of {args.email} changed")
+    print(f"password of {shown(args.email)} changed")
 
 
 def account_list(core: Core, args: argparse.Namespace) -> None:
     """List the accounts with their balances and address counts."""
     with core.units.reading() as uow:
         for address, balance, addresses in uow.repository.accounts():
-            print(f"{address}\t{balance}\t{addresses} addresses")
+            print(line(address, balance, f"{addresses} addresses"))
 
 
 def city_add(core: Core, args: argparse.Namespace) -> None:
@@ -177,14 +178,14 @@ def city_add(core: Core, args: argparse.Namespace) -> None:
             raise CommandError(f"city {args.cityid} already exists")
         uow.repository.add_city(args.cityid, args.countrycode, name)
         uow.commit()
-    print(f"added city {args.cityid} {name} ({args.countrycode})")
+    print(f"added city {args.cityid} {shown(name)} ({args.countrycode})")
 
 
 def city_find(core: Core, args: argparse.Namespace) -> None:
     """Find cities of a country by the start of their name."""
     with core.units.reading() as uow:
         for found_id, name in uow.repository.cities(args.countrycode, args.prefix, args.limit):
-            print(f"{found_id}\t{name}")
+            print(line(found_id, name))
 
 
 def address_verify(core: Core, args: argparse.Namespace) -> None:
@@ -219,7 +220,8 @@ def access_create(core: Core, args: argparse.Namespace) -> None:
         uow.repository.create_access(account_id, args.name, login, core.passwords.hash(secret))
         uow.commit()
     print(
-        f"access {args.name} of {args.email}\n  user:     {login}\n  password: {secret}\n"
+        f"access {shown(args.name)} of {shown(args.email)}\n"
+        f"  user:     {login}\n  password: {secret}\n"
         "The password is shown only now; it is stored as a hash."
     )
 
@@ -236,7 +238,7 @@ def access_list(core: Core, args: argparse.Namespace) -> None:
                     f"last {access.last_used_at.isoformat()} from {access.last_source_ip}"
                     f" via {access.last_api} {access.last_method}"
                 )
-            print(f"{access.name}\t{login}\t{access.state}\t{last}")
+            print(line(access.name, login, access.state, last))
 
 
 def _set_access_state(core: Core, args: argparse.Namespace, state: str) -> None:
@@ -245,7 +247,7 @@ def _set_access_state(core: Core, args: argparse.Namespace, state: str) -> None:
         if not uow.repository.set_access_state(account_id, args.name, state):
             raise CommandError(f"{args.email} has no access {args.name} that can be {state}")
         uow.commit()
-    print(f"access {args.name} of {args.email} is {state}")
+    print(f"access {shown(args.name)} of {shown(args.email)} is {state}")
 
 
 def access_enable(core: Core, args: argparse.Namespace) -> None:
@@ -287,8 +289,8 @@ def _change_networks(core: Core, args: argparse.Namespace, allow: bool) -> None:
         uow.repository.set_networks(account_id, access_id, networks)
         uow.commit()
     scope = f"access {args.access}" if args.access else "the account"
-    shown = ", ".join(networks) or "every address (no filter)"
-    print(f"{args.email}, {scope}: {shown}")
+    allowed = ", ".join(networks) or "every address (no filter)"
+    print(shown(f"{args.email}, {scope}: {allowed}"))
 
 
 def ip_allow(core: Core, args: argparse.Namespace) -> None:
@@ -305,11 +307,11 @@ def ip_list(core: Core, args: argparse.Namespace) -> None:
     """Show the account's IP filter and its accesses'."""
     account_id = _account_id(core, args.email)
     with core.units.reading() as uow:
-        print(f"account\t{', '.join(uow.repository.networks(account_id, None)) or '(all)'}")
+        print(line("account", ", ".join(uow.repository.networks(account_id, None)) or "(all)"))
         for access in uow.repository.accesses(account_id):
             networks = uow.repository.networks(account_id, access.id)
             if networks:
-                print(f"access {access.name}\t{', '.join(networks)}")
+                print(line(f"access {access.name}", ", ".join(networks)))
 
 
 def _moment(text: str) -> datetime:
@@ -342,12 +344,20 @@ def logs(core: Core, args: argparse.Namespace) -> None:
         row["created_at"] = row["created_at"].isoformat()
         row["parameters"] = json.loads(row["parameters"])
         if args.json:
-            print(json.dumps(row, ensure_ascii=False))
+            print(json_line(row))
         else:
             outcome = row["error_code"] or row["result"] or ""
             print(
-                f"{row['created_at']}\t{row['request_id']}\t{row['source_ip']}\t{row['api']}"
-                f"\t{row['method']}\t{row['status']}\t{outcome}\t{row['duration_ms']} ms"
+                line(
+                    row["created_at"],
+                    row["request_id"],
+                    row["source_ip"],
+                    row["api"],
+                    row["method"],
+                    row["status"],
+                    outcome,
+                    f"{row['duration_ms']} ms",
+                )
             )
 
 
@@ -365,7 +375,7 @@ def connections(core: Core, args: argparse.Namespace) -> None:
     account_id = _account_id(core, args.email)
     with core.units.reading() as uow:
         for name, day, api, method, calls in uow.repository.usage(account_id):
-            print(f"{day}\t{name}\t{api}\t{method}\t{calls} calls")
+            print(line(day, name, api, method, f"{calls} calls"))
 
 
 def backup_command(core: Core, args: argparse.Namespace) -> None:
@@ -374,7 +384,7 @@ def backup_command(core: Core, args: argparse.Namespace) -> None:
         backup.backup(core.settings.database_url, Path(args.file))
     except (backup.BackupError, sqlite3.Error) as error:
         raise CommandError(f"backup failed: {error}") from None
-    print(f"backed up to {args.file}")
+    print(f"backed up to {shown(args.file)}")
 
 
 def restore_command(core: Core, args: argparse.Namespace) -> None:
@@ -384,7 +394,7 @@ def restore_command(core: Core, args: argparse.Namespace) -> None:
         backup.restore(core.settings.database_url, Path(args.file))
     except (backup.BackupError, sqlite3.Error) as error:
         raise CommandError(f"restore failed: {error}") from None
-    print(f"restored from {args.file}")
+    print(f"restored from {shown(args.file)}")
 
 
 def throttle_list(core: Core, args: argparse.Namespace) -> None:
@@ -392,7 +402,7 @@ def throttle_list(core: Core, args: argparse.Namespace) -> None:
     with core.units.reading() as uow:
         for record in uow.repository.all_throttle_records():
             blocked = record.blocked_until.isoformat() if record.blocked_until else "-"
-            print(f"{record.key}\t{record.failures} failures\tblocked until {blocked}")
+            print(line(record.key, f"{record.failures} failures", f"blocked until {blocked}"))
 
 
 def throttle_clear(core: Core, args: argparse.Namespace) -> None:
@@ -595,7 +605,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         core = build_core(Settings.from_env())
     except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(error)}", file=sys.stderr)
         return 1
     except (ArgumentError, NoSuchModuleError):
         print("error: DATABASE_URL is not a supported database URL", file=sys.stderr)
@@ -603,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.run(core, args)
     except CommandError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(error)}", file=sys.stderr)
         return 1
     except (OperationalError, UserApiError):
         # UserApiError here is SERVICE_UNAVAILABLE: the unit of work could not reach it.
