@@ -25,7 +25,7 @@ from .bootstrap import Core, build_core
 from .domain.channel import DEFAULT_CHANNEL_TYPES
 from .domain.values import INT32_MAX, MAX_LENGTH
 from .errors import UserApiError
-from .settings import Settings, SettingsError
+from .settings import MAX_RETENTION_DAYS, Settings, SettingsError
 from .store import backup, migrate
 from .store.database import normalise_url
 from .store.money import PRECISION, SCALE
@@ -35,6 +35,9 @@ from .terminal import json_line, line, shown
 DEMO_USER = "demo@example.com"
 DEMO_BALANCE = Decimal("100.00")
 COMMITTED_WSDL_URL = "http://localhost:8000"
+# The most rows one listing prints (logs, city find).
+MAX_LISTED = 100_000
+MAX_WORKERS = 256
 
 
 class CommandError(Exception):
@@ -113,6 +116,25 @@ def access_name(text: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", text):
         raise argparse.ArgumentTypeError("1 to 64 letters, digits, '.', '-' or '_'")
     return text
+
+
+def whole_number(minimum: int, maximum: int) -> Callable[[str], int]:
+    """An argument type: a whole number in ASCII digits from ``minimum`` to ``maximum``."""
+
+    def parse(text: str) -> int:
+        value = text.strip()
+        if not (
+            value.isascii()
+            and value.isdigit()
+            and len(value) <= len(str(maximum))
+            and minimum <= int(value) <= maximum
+        ):
+            raise argparse.ArgumentTypeError(
+                f"a whole number from {minimum} to {maximum}: {text!r}"
+            )
+        return int(value)
+
+    return parse
 
 
 def flag(text: str) -> int:
@@ -363,7 +385,7 @@ def logs(core: Core, args: argparse.Namespace) -> None:
 
 def logs_purge(core: Core, args: argparse.Namespace) -> None:
     """Delete API log entries older than the retention (or --days)."""
-    days = args.days or core.settings.api_log_retention_days
+    days = core.settings.api_log_retention_days if args.days is None else args.days
     with core.units.writing() as uow:
         deleted = uow.repository.purge_api_log(datetime.now(UTC) - timedelta(days=days))
         uow.commit()
@@ -422,7 +444,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     overrides = {}
     if args.bind:
         overrides["bind"] = args.bind
-    if args.workers:
+    if args.workers is not None:
         overrides["workers"] = args.workers
     Server(default_options(settings), args.config, overrides).run()
 
@@ -514,7 +536,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = command(city, "find", city_find)
     sub.add_argument("countrycode", type=countrycode)
     sub.add_argument("prefix", nargs="?", default="")
-    sub.add_argument("--limit", type=int, default=20)
+    sub.add_argument("--limit", type=whole_number(1, MAX_LISTED), default=20)
 
     address = commands.add_parser("address", help="addresses").add_subparsers(required=True)
     sub = command(address, "verify", address_verify)
@@ -557,11 +579,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--ip", type=ip_address, help="a source address")
     sub.add_argument("--since", type=_moment)
     sub.add_argument("--until", type=_moment)
-    sub.add_argument("--limit", type=int, default=100)
+    sub.add_argument("--limit", type=whole_number(1, MAX_LISTED), default=100)
     sub.add_argument("--json", action="store_true", help="one JSON object a line")
     purge = commands.add_parser("logs-purge", help=(logs_purge.__doc__ or "").splitlines()[0])
     purge.set_defaults(run=logs_purge)
-    purge.add_argument("--days", type=int, help="keep this many days (default: the retention)")
+    purge.add_argument(
+        "--days",
+        type=whole_number(1, MAX_RETENTION_DAYS),
+        help="keep this many days, 1 or more (default: the retention)",
+    )
     sub = command(commands, "backup", backup_command)
     sub.add_argument("file", help="where to write it (SQLite file, or pg_dump custom format)")
     sub = command(commands, "restore", restore_command)
@@ -581,7 +607,9 @@ def _parser() -> argparse.ArgumentParser:
     for name, run in (("serve", serve), ("demo", demo)):
         sub = command(commands, name, run)
         sub.add_argument("--bind", help="HOST:PORT (default 127.0.0.1:8000)")
-        sub.add_argument("--workers", type=int, help="gunicorn workers (default 2)")
+        sub.add_argument(
+            "--workers", type=whole_number(1, MAX_WORKERS), help="gunicorn workers (default 3)"
+        )
         sub.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py")
 
     sub = command(commands, "wsdl", wsdl)
