@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import ipaddress
 import json
 import logging
@@ -35,6 +36,11 @@ from .terminal import json_line, line, shown
 DEMO_USER = "demo@example.com"
 DEMO_BALANCE = Decimal("100.00")
 COMMITTED_WSDL_URL = "http://localhost:8000"
+CREDENTIAL_HELP = (
+    "the new password, 8 to 256 characters; visible to other local users (ps) while the"
+    " command runs: without it, it is asked for twice without echo on a terminal, or read"
+    " as one line of standard input"
+)
 # The most rows one listing prints (logs, city find).
 MAX_LISTED = 100_000
 MAX_WORKERS = 256
@@ -153,13 +159,45 @@ def db_upgrade(core: Core, args: argparse.Namespace) -> None:
     print(f"database is up to date; {added} catalogue cities added")
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    """``--password``; else asked twice without echo on a terminal; else a line of stdin.
+
+    Read before any transaction starts: a prompt must not hold the database's write lock.
+    """
+    if args.password is not None:
+        return args.password
+    if sys.stdin is None:
+        raise CommandError("no password: give --password, or send it on standard input")
+    if sys.stdin.isatty():
+        try:
+            text = getpass.getpass("new password: ")
+            if getpass.getpass("new password again: ") != text:
+                raise CommandError("the two passwords differ")
+        except EOFError:
+            raise CommandError("no password given") from None
+    else:
+        # One line; its line ending (LF or CR LF) is not part of the password.
+        raw = sys.stdin.buffer.readline(4 * MAX_LENGTH["password"] + 2)
+        if not raw:
+            raise CommandError("no password on standard input")
+        try:
+            text = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+        except UnicodeDecodeError:
+            raise CommandError("the password on standard input is not UTF-8") from None
+    try:
+        return password(text)
+    except argparse.ArgumentTypeError as error:
+        raise CommandError(str(error)) from None
+
+
 def account_create(core: Core, args: argparse.Namespace) -> None:
     """Create an account with its default channels."""
+    password_hash = core.passwords.hash(_new_password(args))
     with core.units.writing() as uow:
         if uow.repository.email_exists(args.email):
             raise CommandError(f"an account {args.email} already exists")
         uow.repository.create_account(
-            args.email, core.passwords.hash(args.password), args.balance, DEFAULT_CHANNEL_TYPES
+            args.email, password_hash, args.balance, DEFAULT_CHANNEL_TYPES
         )
         uow.commit()
     print(f"created account {shown(args.email)} with balance {args.balance}")
@@ -176,8 +214,9 @@ def account_set_balance(core: Core, args: argparse.Namespace) -> None:
 
 def account_set_password(core: Core, args: argparse.Namespace) -> None:
     """Replace an account's password."""
+    password_hash = core.passwords.hash(_new_password(args))
     with core.units.writing() as uow:
-        if not uow.repository.set_password_hash(args.email, core.passwords.hash(args.password)):
+        if not uow.repository.set_password_hash(args.email, password_hash):
             raise CommandError(f"no account {args.email}")
         uow.commit()
     print(f"password of {shown(args.email)} changed")
@@ -518,14 +557,14 @@ def _parser() -> argparse.ArgumentParser:
     account = commands.add_parser("account", help="accounts").add_subparsers(required=True)
     sub = command(account, "create", account_create)
     sub.add_argument("email", type=email)
-    sub.add_argument("--password", type=password, required=True)
+    sub.add_argument("--password", type=password, help=CREDENTIAL_HELP)
     sub.add_argument("--balance", type=amount, default=Decimal("0.00"))
     sub = command(account, "set-balance", account_set_balance)
     sub.add_argument("email", type=email)
     sub.add_argument("amount", type=amount)
     sub = command(account, "set-password", account_set_password)
     sub.add_argument("email", type=email)
-    sub.add_argument("--password", type=password, required=True)
+    sub.add_argument("--password", type=password, help=CREDENTIAL_HELP)
     command(account, "list", account_list)
 
     city = commands.add_parser("city", help="the city catalogue").add_subparsers(required=True)
