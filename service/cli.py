@@ -43,6 +43,7 @@ CREDENTIAL_HELP = (
 )
 # The most rows one listing prints (logs, city find).
 MAX_LISTED = 100_000
+# The most gunicorn workers `serve --workers` starts.
 MAX_WORKERS = 256
 
 
