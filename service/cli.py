@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import ipaddress
 import json
 import logging
@@ -25,15 +26,25 @@ from .bootstrap import Core, build_core
 from .domain.channel import DEFAULT_CHANNEL_TYPES
 from .domain.values import INT32_MAX, MAX_LENGTH
 from .errors import UserApiError
-from .settings import Settings, SettingsError
+from .settings import MAX_RETENTION_DAYS, Settings, SettingsError
 from .store import backup, migrate
 from .store.database import normalise_url
 from .store.money import PRECISION, SCALE
 from .store.repository import ACCESS_LOGIN_PREFIX, OWN_LOGIN
+from .terminal import json_line, line, shown
 
 DEMO_USER = "demo@example.com"
 DEMO_BALANCE = Decimal("100.00")
 COMMITTED_WSDL_URL = "http://localhost:8000"
+CREDENTIAL_HELP = (
+    "the new password, 8 to 256 characters; visible to other local users (ps) while the"
+    " command runs: without it, it is asked for twice without echo on a terminal, or read"
+    " as one line of standard input"
+)
+# The most rows one listing prints (logs, city find).
+MAX_LISTED = 100_000
+# The most gunicorn workers `serve --workers` starts.
+MAX_WORKERS = 256
 
 
 class CommandError(Exception):
@@ -114,6 +125,25 @@ def access_name(text: str) -> str:
     return text
 
 
+def whole_number(minimum: int, maximum: int) -> Callable[[str], int]:
+    """An argument type: a whole number in ASCII digits from ``minimum`` to ``maximum``."""
+
+    def parse(text: str) -> int:
+        value = text.strip()
+        if not (
+            value.isascii()
+            and value.isdigit()
+            and len(value) <= len(str(maximum))
+            and minimum <= int(value) <= maximum
+        ):
+            raise argparse.ArgumentTypeError(
+                f"a whole number from {minimum} to {maximum}: {text!r}"
+            )
+        return int(value)
+
+    return parse
+
+
 def flag(text: str) -> int:
     """0 or 1."""
     if text not in ("0", "1"):
@@ -130,16 +160,48 @@ def db_upgrade(core: Core, args: argparse.Namespace) -> None:
     print(f"database is up to date; {added} catalogue cities added")
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    """``--password``; else asked twice without echo on a terminal; else a line of stdin.
+
+    Read before any transaction starts: a prompt must not hold the database's write lock.
+    """
+    if args.password is not None:
+        return args.password
+    if sys.stdin is None:
+        raise CommandError("no password: give --password, or send it on standard input")
+    if sys.stdin.isatty():
+        try:
+            text = getpass.getpass("new password: ")
+            if getpass.getpass("new password again: ") != text:
+                raise CommandError("the two passwords differ")
+        except EOFError:
+            raise CommandError("no password given") from None
+    else:
+        # One line; its line ending (LF or CR LF) is not part of the password.
+        raw = sys.stdin.buffer.readline(4 * MAX_LENGTH["password"] + 2)
+        if not raw:
+            raise CommandError("no password on standard input")
+        try:
+            text = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+        except UnicodeDecodeError:
+            raise CommandError("the password on standard input is not UTF-8") from None
+    try:
+        return password(text)
+    except argparse.ArgumentTypeError as error:
+        raise CommandError(str(error)) from None
+
+
 def account_create(core: Core, args: argparse.Namespace) -> None:
     """Create an account with its default channels."""
+    password_hash = core.passwords.hash(_new_password(args))
     with core.units.writing() as uow:
         if uow.repository.email_exists(args.email):
             raise CommandError(f"an account {args.email} already exists")
         uow.repository.create_account(
-            args.email, core.passwords.hash(args.password), args.balance, DEFAULT_CHANNEL_TYPES
+            args.email, password_hash, args.balance, DEFAULT_CHANNEL_TYPES
         )
         uow.commit()
-    print(f"created account {args.email} with balance {args.balance}")
+    print(f"created account {shown(args.email)} with balance {args.balance}")
 
 
 def account_set_balance(core: Core, args: argparse.Namespace) -> None:
@@ -148,23 +210,24 @@ def account_set_balance(core: Core, args: argparse.Namespace) -> None:
         if not uow.repository.set_balance(args.email, args.amount):
             raise CommandError(f"no account {args.email}")
         uow.commit()
-    print(f"balance of {args.email} is now {args.amount}")
+    print(f"balance of {shown(args.email)} is now {args.amount}")
 
 
 def account_set_password(core: Core, args: argparse.Namespace) -> None:
     """Replace an account's password."""
+    password_hash = core.passwords.hash(_new_password(args))
     with core.units.writing() as uow:
-        if not uow.repository.set_password_hash(args.email, core.passwords.hash(args.password)):
+        if not uow.repository.set_password_hash(args.email, password_hash):
             raise CommandError(f"no account {args.email}")
         uow.commit()
-    print(f"password of {args.email} changed")
+    print(f"password of {shown(args.email)} changed")
 
 
 def account_list(core: Core, args: argparse.Namespace) -> None:
     """List the accounts with their balances and address counts."""
     with core.units.reading() as uow:
         for address, balance, addresses in uow.repository.accounts():
-            print(f"{address}\t{balance}\t{addresses} addresses")
+            print(line(address, balance, f"{addresses} addresses"))
 
 
 def city_add(core: Core, args: argparse.Namespace) -> None:
@@ -177,14 +240,14 @@ def city_add(core: Core, args: argparse.Namespace) -> None:
             raise CommandError(f"city {args.cityid} already exists")
         uow.repository.add_city(args.cityid, args.countrycode, name)
         uow.commit()
-    print(f"added city {args.cityid} {name} ({args.countrycode})")
+    print(f"added city {args.cityid} {shown(name)} ({args.countrycode})")
 
 
 def city_find(core: Core, args: argparse.Namespace) -> None:
     """Find cities of a country by the start of their name."""
     with core.units.reading() as uow:
         for found_id, name in uow.repository.cities(args.countrycode, args.prefix, args.limit):
-            print(f"{found_id}\t{name}")
+            print(line(found_id, name))
 
 
 def address_verify(core: Core, args: argparse.Namespace) -> None:
@@ -219,7 +282,8 @@ def access_create(core: Core, args: argparse.Namespace) -> None:
         uow.repository.create_access(account_id, args.name, login, core.passwords.hash(secret))
         uow.commit()
     print(
-        f"access {args.name} of {args.email}\n  user:     {login}\n  password: {secret}\n"
+        f"access {shown(args.name)} of {shown(args.email)}\n"
+        f"  user:     {login}\n  password: {secret}\n"
         "The password is shown only now; it is stored as a hash."
     )
 
@@ -236,7 +300,7 @@ def access_list(core: Core, args: argparse.Namespace) -> None:
                     f"last {access.last_used_at.isoformat()} from {access.last_source_ip}"
                     f" via {access.last_api} {access.last_method}"
                 )
-            print(f"{access.name}\t{login}\t{access.state}\t{last}")
+            print(line(access.name, login, access.state, last))
 
 
 def _set_access_state(core: Core, args: argparse.Namespace, state: str) -> None:
@@ -245,7 +309,7 @@ def _set_access_state(core: Core, args: argparse.Namespace, state: str) -> None:
         if not uow.repository.set_access_state(account_id, args.name, state):
             raise CommandError(f"{args.email} has no access {args.name} that can be {state}")
         uow.commit()
-    print(f"access {args.name} of {args.email} is {state}")
+    print(f"access {shown(args.name)} of {shown(args.email)} is {state}")
 
 
 def access_enable(core: Core, args: argparse.Namespace) -> None:
@@ -287,8 +351,8 @@ def _change_networks(core: Core, args: argparse.Namespace, allow: bool) -> None:
         uow.repository.set_networks(account_id, access_id, networks)
         uow.commit()
     scope = f"access {args.access}" if args.access else "the account"
-    shown = ", ".join(networks) or "every address (no filter)"
-    print(f"{args.email}, {scope}: {shown}")
+    allowed = ", ".join(networks) or "every address (no filter)"
+    print(shown(f"{args.email}, {scope}: {allowed}"))
 
 
 def ip_allow(core: Core, args: argparse.Namespace) -> None:
@@ -305,11 +369,11 @@ def ip_list(core: Core, args: argparse.Namespace) -> None:
     """Show the account's IP filter and its accesses'."""
     account_id = _account_id(core, args.email)
     with core.units.reading() as uow:
-        print(f"account\t{', '.join(uow.repository.networks(account_id, None)) or '(all)'}")
+        print(line("account", ", ".join(uow.repository.networks(account_id, None)) or "(all)"))
         for access in uow.repository.accesses(account_id):
             networks = uow.repository.networks(account_id, access.id)
             if networks:
-                print(f"access {access.name}\t{', '.join(networks)}")
+                print(line(f"access {access.name}", ", ".join(networks)))
 
 
 def _moment(text: str) -> datetime:
@@ -342,18 +406,26 @@ def logs(core: Core, args: argparse.Namespace) -> None:
         row["created_at"] = row["created_at"].isoformat()
         row["parameters"] = json.loads(row["parameters"])
         if args.json:
-            print(json.dumps(row, ensure_ascii=False))
+            print(json_line(row))
         else:
             outcome = row["error_code"] or row["result"] or ""
             print(
-                f"{row['created_at']}\t{row['request_id']}\t{row['source_ip']}\t{row['api']}"
-                f"\t{row['method']}\t{row['status']}\t{outcome}\t{row['duration_ms']} ms"
+                line(
+                    row["created_at"],
+                    row["request_id"],
+                    row["source_ip"],
+                    row["api"],
+                    row["method"],
+                    row["status"],
+                    outcome,
+                    f"{row['duration_ms']} ms",
+                )
             )
 
 
 def logs_purge(core: Core, args: argparse.Namespace) -> None:
     """Delete API log entries older than the retention (or --days)."""
-    days = args.days or core.settings.api_log_retention_days
+    days = core.settings.api_log_retention_days if args.days is None else args.days
     with core.units.writing() as uow:
         deleted = uow.repository.purge_api_log(datetime.now(UTC) - timedelta(days=days))
         uow.commit()
@@ -365,7 +437,7 @@ def connections(core: Core, args: argparse.Namespace) -> None:
     account_id = _account_id(core, args.email)
     with core.units.reading() as uow:
         for name, day, api, method, calls in uow.repository.usage(account_id):
-            print(f"{day}\t{name}\t{api}\t{method}\t{calls} calls")
+            print(line(day, name, api, method, f"{calls} calls"))
 
 
 def backup_command(core: Core, args: argparse.Namespace) -> None:
@@ -374,7 +446,7 @@ def backup_command(core: Core, args: argparse.Namespace) -> None:
         backup.backup(core.settings.database_url, Path(args.file))
     except (backup.BackupError, sqlite3.Error) as error:
         raise CommandError(f"backup failed: {error}") from None
-    print(f"backed up to {args.file}")
+    print(f"backed up to {shown(args.file)}")
 
 
 def restore_command(core: Core, args: argparse.Namespace) -> None:
@@ -384,7 +456,7 @@ def restore_command(core: Core, args: argparse.Namespace) -> None:
         backup.restore(core.settings.database_url, Path(args.file))
     except (backup.BackupError, sqlite3.Error) as error:
         raise CommandError(f"restore failed: {error}") from None
-    print(f"restored from {args.file}")
+    print(f"restored from {shown(args.file)}")
 
 
 def throttle_list(core: Core, args: argparse.Namespace) -> None:
@@ -392,7 +464,7 @@ def throttle_list(core: Core, args: argparse.Namespace) -> None:
     with core.units.reading() as uow:
         for record in uow.repository.all_throttle_records():
             blocked = record.blocked_until.isoformat() if record.blocked_until else "-"
-            print(f"{record.key}\t{record.failures} failures\tblocked until {blocked}")
+            print(line(record.key, f"{record.failures} failures", f"blocked until {blocked}"))
 
 
 def throttle_clear(core: Core, args: argparse.Namespace) -> None:
@@ -412,7 +484,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     overrides = {}
     if args.bind:
         overrides["bind"] = args.bind
-    if args.workers:
+    if args.workers is not None:
         overrides["workers"] = args.workers
     Server(default_options(settings), args.config, overrides).run()
 
@@ -486,14 +558,14 @@ def _parser() -> argparse.ArgumentParser:
     account = commands.add_parser("account", help="accounts").add_subparsers(required=True)
     sub = command(account, "create", account_create)
     sub.add_argument("email", type=email)
-    sub.add_argument("--password", type=password, required=True)
+    sub.add_argument("--password", type=password, help=CREDENTIAL_HELP)
     sub.add_argument("--balance", type=amount, default=Decimal("0.00"))
     sub = command(account, "set-balance", account_set_balance)
     sub.add_argument("email", type=email)
     sub.add_argument("amount", type=amount)
     sub = command(account, "set-password", account_set_password)
     sub.add_argument("email", type=email)
-    sub.add_argument("--password", type=password, required=True)
+    sub.add_argument("--password", type=password, help=CREDENTIAL_HELP)
     command(account, "list", account_list)
 
     city = commands.add_parser("city", help="the city catalogue").add_subparsers(required=True)
@@ -504,7 +576,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = command(city, "find", city_find)
     sub.add_argument("countrycode", type=countrycode)
     sub.add_argument("prefix", nargs="?", default="")
-    sub.add_argument("--limit", type=int, default=20)
+    sub.add_argument("--limit", type=whole_number(1, MAX_LISTED), default=20)
 
     address = commands.add_parser("address", help="addresses").add_subparsers(required=True)
     sub = command(address, "verify", address_verify)
@@ -547,11 +619,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--ip", type=ip_address, help="a source address")
     sub.add_argument("--since", type=_moment)
     sub.add_argument("--until", type=_moment)
-    sub.add_argument("--limit", type=int, default=100)
+    sub.add_argument("--limit", type=whole_number(1, MAX_LISTED), default=100)
     sub.add_argument("--json", action="store_true", help="one JSON object a line")
     purge = commands.add_parser("logs-purge", help=(logs_purge.__doc__ or "").splitlines()[0])
     purge.set_defaults(run=logs_purge)
-    purge.add_argument("--days", type=int, help="keep this many days (default: the retention)")
+    purge.add_argument(
+        "--days",
+        type=whole_number(1, MAX_RETENTION_DAYS),
+        help="keep this many days, 1 or more (default: the retention)",
+    )
     sub = command(commands, "backup", backup_command)
     sub.add_argument("file", help="where to write it (SQLite file, or pg_dump custom format)")
     sub = command(commands, "restore", restore_command)
@@ -571,7 +647,9 @@ def _parser() -> argparse.ArgumentParser:
     for name, run in (("serve", serve), ("demo", demo)):
         sub = command(commands, name, run)
         sub.add_argument("--bind", help="HOST:PORT (default 127.0.0.1:8000)")
-        sub.add_argument("--workers", type=int, help="gunicorn workers (default 2)")
+        sub.add_argument(
+            "--workers", type=whole_number(1, MAX_WORKERS), help="gunicorn workers (default 3)"
+        )
         sub.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py")
 
     sub = command(commands, "wsdl", wsdl)
@@ -595,7 +673,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         core = build_core(Settings.from_env())
     except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(error)}", file=sys.stderr)
         return 1
     except (ArgumentError, NoSuchModuleError):
         print("error: DATABASE_URL is not a supported database URL", file=sys.stderr)
@@ -603,7 +681,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.run(core, args)
     except CommandError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(error)}", file=sys.stderr)
         return 1
     except (OperationalError, UserApiError):
         # UserApiError here is SERVICE_UNAVAILABLE: the unit of work could not reach it.

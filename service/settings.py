@@ -13,6 +13,8 @@ class SettingsError(ValueError):
 
 
 DEFAULT_DATABASE_URL = "sqlite:///var/usermanagement.sqlite3"
+# The longest API log retention, in days (a century).
+MAX_RETENTION_DAYS = 36_500
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
@@ -136,7 +138,9 @@ class Settings:
             api_log_mask_personal=_int(env, "USERAPI_API_LOG_MASK_PERSONAL", 0, 0, 1) == 1,
             api_log_flush_seconds=_int(env, "USERAPI_API_LOG_FLUSH_SECONDS", 1, 1, 60),
             api_log_max_pending=_int(env, "USERAPI_API_LOG_MAX_PENDING", 10_000, 10, 10**6),
-            api_log_retention_days=_int(env, "USERAPI_API_LOG_RETENTION_DAYS", 90, 1, 36_500),
+            api_log_retention_days=_int(
+                env, "USERAPI_API_LOG_RETENTION_DAYS", 90, 1, MAX_RETENTION_DAYS
+            ),
             credential_cache_size=_int(env, "USERAPI_CREDENTIAL_CACHE_SIZE", 10_000, 0, 10**7),
             credential_cache_seconds=_int(env, "USERAPI_CREDENTIAL_CACHE_SECONDS", 300, 1, 86_400),
             soap_fast_path=_int(env, "USERAPI_SOAP_FAST_PATH", 1, 0, 1) == 1,

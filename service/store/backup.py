@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from .database import normalise_url
+from .files import owner_only_file, owner_only_folder
 
 
 class BackupError(Exception):
@@ -41,8 +42,17 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> None:
         raise BackupError(f"{command[0]}: {last}")
 
 
-def _sqlite_copy(source: str | Path, destination: str | Path) -> None:
+def _owner_only_destination(path: Path) -> None:
+    """Create ``path`` owner-only (or tighten it) before anything is written to it."""
+    try:
+        owner_only_file(path)
+    except OSError as error:
+        raise BackupError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _sqlite_copy(source: str | Path, destination: Path) -> None:
     """Copy one SQLite database into another with the online backup API (consistent)."""
+    _owner_only_destination(destination)
     origin = sqlite3.connect(source)
     try:
         target = sqlite3.connect(destination)
@@ -61,6 +71,7 @@ def backup(url: str, target: Path) -> None:
         _sqlite_copy(parsed.database, target)
         return
     arguments, env = _postgres(url)
+    _owner_only_destination(target)  # pg_dump writes into it and keeps its mode
     _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", *arguments], env)
 
 
@@ -70,8 +81,12 @@ def restore(url: str, source: Path) -> None:
         raise BackupError(f"no backup at {source}")
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        _sqlite_copy(source, parsed.database)
+        database = Path(parsed.database)
+        try:
+            owner_only_folder(database.parent)
+        except OSError as error:
+            raise BackupError(f"cannot create {database.parent}: {error.strerror}") from None
+        _sqlite_copy(source, database)
         return
     arguments, env = _postgres(url)
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", *arguments, str(source)], env)

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
+from .files import owner_only_file, owner_only_folder, tighten
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Seconds a pooled PostgreSQL connection may sit unused before it is pinged on checkout.
 PING_AFTER_IDLE = 1.0
@@ -89,9 +91,25 @@ def reading_engine(engine: Engine) -> Engine:
     return engine.execution_options(reading=True)
 
 
+def _owner_only_database(path: Path) -> None:
+    """The database file owner-only, created so if missing, with its WAL and SHM files.
+
+    SQLite gives the -wal and -shm files it creates the database file's mode. A
+    file or folder that cannot be made (a read-only folder) is left to SQLite,
+    which says why when it connects.
+    """
+    try:
+        owner_only_folder(path.parent)
+        owner_only_file(path)
+    except OSError:
+        return
+    for companion in ("-wal", "-shm"):
+        tighten(path.with_name(path.name + companion))
+
+
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _owner_only_database(Path(database))
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

@@ -1,0 +1,59 @@
+"""Files that hold secrets (the SQLite database, its WAL and SHM, backups): owner-only.
+
+They carry every Argon2 hash and the JWT signing key, so they are created with
+mode 0600, and a folder made for them with 0700. A file found open to other
+local users (made before this rule, or copied in) is tightened to owner-only
+with a warning naming it; a folder that already exists is left as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+OWNER_ONLY_FILE = 0o600
+OWNER_ONLY_FOLDER = 0o700
+
+
+def owner_only_folder(folder: Path) -> None:
+    """Create ``folder`` and its missing parents with mode 0700; existing ones stay as they are."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        candidate.mkdir(mode=OWNER_ONLY_FOLDER, exist_ok=True)
+
+
+def owner_only_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600, or tighten it if it exists."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE))
+    except FileExistsError:
+        tighten(path)
+
+
+def tighten(path: Path) -> None:
+    """Take away every permission of group and others from an existing regular file."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return
+    mode = stat.S_IMODE(status.st_mode)
+    if not stat.S_ISREG(status.st_mode) or not mode & 0o077:
+        return
+    try:
+        os.chmod(path, mode & 0o700)
+    except OSError as error:
+        logger.warning(
+            "%s is open to other local users and cannot be made owner-only: %s",
+            path,
+            error.strerror,
+        )
+        return
+    logger.warning("%s was open to other local users; it is now owner-only", path)
