@@ -24,7 +24,7 @@ from .auth.credentials import normalise_user
 from .auth.throttle import address_key
 from .bootstrap import Core, build_core
 from .domain.channel import DEFAULT_CHANNEL_TYPES
-from .domain.values import INT32_MAX, MAX_LENGTH
+from .domain.values import INT32_MAX, MAX_LENGTH, xml_safe
 from .errors import UserApiError
 from .settings import MAX_RETENTION_DAYS, Settings, SettingsError
 from .store import backup, migrate
@@ -75,15 +75,17 @@ def email(text: str) -> str:
     local, at, domain = value.partition("@")
     if not (local and at and "." in domain) or len(value) > MAX_LENGTH["user"]:
         raise argparse.ArgumentTypeError(f"not an e-mail address: {text!r}")
-    if any(c.isspace() for c in value):
+    if any(c.isspace() for c in value) or not xml_safe(value):
         raise argparse.ArgumentTypeError(f"not an e-mail address: {text!r}")
     return value
 
 
 def password(text: str) -> str:
-    """A new password: 8 to 256 characters."""
+    """A new password: 8 to 256 characters, none that XML cannot carry (no login could send it)."""
     if not 8 <= len(text) <= MAX_LENGTH["password"]:
         raise argparse.ArgumentTypeError("a password has 8 to 256 characters")
+    if not xml_safe(text):
+        raise argparse.ArgumentTypeError("a password cannot hold control characters")
     return text
 
 
@@ -233,8 +235,8 @@ def account_list(core: Core, args: argparse.Namespace) -> None:
 def city_add(core: Core, args: argparse.Namespace) -> None:
     """Add a town to the catalogue."""
     name = args.name.strip()
-    if not name or len(name) > MAX_LENGTH["cityname"]:
-        raise CommandError("a city name has 1 to 200 characters")
+    if not name or len(name) > MAX_LENGTH["cityname"] or not xml_safe(name):
+        raise CommandError("a city name has 1 to 200 characters, no control characters")
     with core.units.writing() as uow:
         if uow.repository.city_countrycode(args.cityid) is not None:
             raise CommandError(f"city {args.cityid} already exists")

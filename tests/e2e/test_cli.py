@@ -69,6 +69,10 @@ def test_duplicate_account_is_a_one_line_error(store: Store) -> None:
         ("account", "create", "not-an-email", "--password", "long-enough"),
         ("account", "create", "a@example.com", "--password", "short"),
         ("city", "add", "12", "XX", "Nowhere"),
+        # Characters XML cannot carry: no answer could hold them, no login could send them.
+        ("account", "create", "a\x1b@example.com", "--password", "long-enough"),
+        ("account", "create", "a@example.com", "--password", "long\x0benough"),
+        ("city", "add", "999000123", "ES", "Villa\x1b[2J"),
     ],
 )
 def test_bad_input_fails_clearly(store: Store, args: tuple[str, ...]) -> None:
