@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from ..domain.caller import Caller
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
-from ..domain.values import MAX_LENGTH, is_blank
+from ..domain.ip import parse_ip
+from ..domain.values import MAX_LENGTH, is_blank, xml_safe
 from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
 from .cache import VerifiedCache
 from .passwords import Passwords
 from .replay import ReplayGuard
-from .throttle import LoginThrottle, account_key, address_key
+from .throttle import LoginThrottle, login_keys
 from .tokens import TokenSigner
 
 
@@ -44,11 +45,27 @@ class LoginFailed(UserApiError):
         self.keys = keys
 
 
+def can_name_a_login(user: str, password: str) -> bool:
+    """False for a user or password no account can have: too long, or not carried by XML.
+
+    Such a login is never looked up (PostgreSQL refuses a NUL in a query), yet it
+    costs the same verification and counts as a failure like any other.
+    """
+    return (
+        len(user) <= MAX_LENGTH["user"]
+        and len(password) <= MAX_LENGTH["password"]
+        and xml_safe(user)
+        and xml_safe(password)
+    )
+
+
 def _allowed(repository: Repository, account: AccountRecord, source_ip: str) -> bool:
-    """True when ``source_ip`` passes the account's filter and the access's (empty: all pass)."""
-    try:
-        address = ipaddress.ip_address(source_ip)
-    except ValueError:
+    """True when ``source_ip`` passes the account's filter and the access's (empty: all pass).
+
+    An IPv4-mapped IPv6 address is matched as the IPv4 address it carries.
+    """
+    address = parse_ip(source_ip)
+    if address is None:
         return False
     for networks in (
         repository.networks(account.id, None),
@@ -115,8 +132,9 @@ class Authenticator:
         """The login a user and password open, or the first failing check's code.
 
         A blank user or password counts as not included. The password is taken
-        as sent, never trimmed. Over-long values cannot match any account, and
-        an unknown user costs the same Argon2 verification as a known one.
+        as sent, never trimmed. Values no account can have are never looked up,
+        and an unknown user costs exactly the one Argon2 verification a known
+        user with a wrong password costs: timing never tells whether it exists.
         """
         user, password = credentials.user, credentials.password
         if is_blank(user):
@@ -125,15 +143,17 @@ class Authenticator:
             raise UserApiError(ErrorCode.MISSING_PASSWORD)
         email = normalise_user(str(user))
         secret = str(password)
-        keys = (address_key(caller.source_ip), account_key(email, caller.source_ip))
-        looked_up = len(email) <= MAX_LENGTH["user"] and len(secret) <= MAX_LENGTH["password"]
-        # An empty name matches no account: over-long values are never looked up.
-        state, account = repository.login_state(email if looked_up else "", keys)
+        keys = login_keys(email, caller.source_ip)
+        # An empty name matches no account.
+        looked_up = email if can_name_a_login(email, secret) else ""
+        state, account = repository.login_state(looked_up, keys)
         forget_failures = self.throttle.check(state)
         if account is not None and self._cache.verified(email, secret, account.password_hash):
             return Authenticated(account, email, forget_failures)
+        # Verified whether or not an account was found (None: against a dummy hash).
         stored = None if account is None else account.password_hash
-        if account is None or not self._passwords.verify(stored, secret):
+        verified = self._passwords.verify(stored, secret)
+        if account is None or not verified:
             raise LoginFailed(keys)
         self._cache.remember(email, secret, account.password_hash)
         return Authenticated(account, email, forget_failures)
