@@ -160,6 +160,24 @@ def account_set_password(core: Core, args: argparse.Namespace) -> None:
     print(f"password of {args.email} changed")
 
 
+def _switch_account(core: Core, email_address: str, disabled: bool) -> None:
+    with core.units.writing() as uow:
+        if not uow.repository.set_account_disabled(email_address, disabled):
+            raise CommandError(f"no account {email_address}")
+        uow.commit()
+    print(f"account {email_address} is {'disabled' if disabled else 'enabled'}")
+
+
+def account_disable(core: Core, args: argparse.Namespace) -> None:
+    """Disable a whole account: its own login and every API access, tokens included."""
+    _switch_account(core, args.email, disabled=True)
+
+
+def account_enable(core: Core, args: argparse.Namespace) -> None:
+    """Enable a disabled account again (each access keeps its own state)."""
+    _switch_account(core, args.email, disabled=False)
+
+
 def account_list(core: Core, args: argparse.Namespace) -> None:
     """List the accounts with their balances and address counts."""
     with core.units.reading() as uow:
@@ -495,6 +513,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("email", type=email)
     sub.add_argument("--password", type=password, required=True)
     command(account, "list", account_list)
+    for name, run in (("disable", account_disable), ("enable", account_enable)):
+        sub = command(account, name, run)
+        sub.add_argument("email", type=email)
 
     city = commands.add_parser("city", help="the city catalogue").add_subparsers(required=True)
     sub = command(city, "add", city_add)

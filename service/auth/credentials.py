@@ -98,17 +98,17 @@ class Authenticator:
     ) -> Authenticated:
         """The login the credentials open, or the first failing check's code.
 
-        After the credentials: the access must be enabled (ACCESS_DISABLED), then
-        the caller's address must pass the account's and the access's IP filters
-        (IP_NOT_ALLOWED). Both come after the password, so they tell nothing to
-        someone who does not have it.
+        After the credentials: the account and the access must be enabled
+        (ACCESS_DISABLED), then the caller's address must pass the account's and
+        the access's IP filters (IP_NOT_ALLOWED). Both come after the password, so
+        they tell nothing to someone who does not have it.
         """
         if isinstance(credentials, TokenCredentials):
             login = self._with_token(repository, credentials)
         else:
             login = self._with_password(repository, caller, credentials)
         account = login.account
-        if account.access_state != "enabled":
+        if account.account_disabled or account.access_state != "enabled":
             raise UserApiError(ErrorCode.ACCESS_DISABLED)
         if account.ip_filtered and not _allowed(repository, account, caller.source_ip):
             raise UserApiError(ErrorCode.IP_NOT_ALLOWED)
