@@ -150,7 +150,7 @@ class UserOperations:
         login: Authenticated | None = None
         if isinstance(credentials, PasswordCredentials):
             # Before the call's transaction: on SQLite a second writer would wait for it.
-            self._authenticator.replay.admit(credentials)
+            self._authenticator.admit(caller, credentials)
         try:
             with self._units.writing() if writing else self._units.reading() as uow:
                 login = self._authenticator.authenticate(uow.repository, caller, credentials)

@@ -18,7 +18,7 @@ from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
 from .cache import VerifiedCache
 from .passwords import Passwords
-from .replay import ReplayGuard
+from .replay import ReplayGuard, carries_freshness
 from .throttle import LoginThrottle, login_keys
 from .tokens import TokenSigner
 
@@ -43,6 +43,16 @@ class LoginFailed(UserApiError):
     def __init__(self, keys: tuple[str, ...]) -> None:
         super().__init__(ErrorCode.INCORRECT_USER_PASSWORD)
         self.keys = keys
+
+
+def _given(credentials: PasswordCredentials) -> tuple[str, str]:
+    """The e-mail (normalised) and password, or MISSING_USER / MISSING_PASSWORD."""
+    user, password = credentials.user, credentials.password
+    if is_blank(user):
+        raise UserApiError(ErrorCode.MISSING_USER)
+    if is_blank(password):
+        raise UserApiError(ErrorCode.MISSING_PASSWORD)
+    return normalise_user(str(user)), str(password)
 
 
 def can_name_a_login(user: str, password: str) -> bool:
@@ -93,6 +103,19 @@ class Authenticator:
         self.tokens = tokens
         self.replay = replay
 
+    def admit(self, caller: Caller, credentials: PasswordCredentials) -> None:
+        """A UsernameToken's Created and Nonce, checked before the call's transaction.
+
+        In the documented precedence: MISSING_USER and MISSING_PASSWORD, then a
+        throttling block, and only then the header (INVALID_SECURITY_HEADER), so
+        a blocked source never gets a nonce written.
+        """
+        if not carries_freshness(credentials):
+            return
+        email, _ = _given(credentials)
+        self.throttle.refuse_blocked(login_keys(email, caller.source_ip))
+        self.replay.admit(credentials)
+
     def authenticate(
         self, repository: Repository, caller: Caller, credentials: CallCredentials
     ) -> Authenticated:
@@ -136,13 +159,7 @@ class Authenticator:
         and an unknown user costs exactly the one Argon2 verification a known
         user with a wrong password costs: timing never tells whether it exists.
         """
-        user, password = credentials.user, credentials.password
-        if is_blank(user):
-            raise UserApiError(ErrorCode.MISSING_USER)
-        if is_blank(password):
-            raise UserApiError(ErrorCode.MISSING_PASSWORD)
-        email = normalise_user(str(user))
-        secret = str(password)
+        email, secret = _given(credentials)
         keys = login_keys(email, caller.source_ip)
         # An empty name matches no account.
         looked_up = email if can_name_a_login(email, secret) else ""

@@ -89,6 +89,11 @@ class LoginThrottle:
             raise UserApiError(ErrorCode.TOO_MANY_ATTEMPTS, retry_after=max(wait, 1))
         return state.account_failures > 0
 
+    def refuse_blocked(self, keys: tuple[str, str]) -> None:
+        """TOO_MANY_ATTEMPTS if a key is blocked (read on its own, before anything is written)."""
+        with self._units.reading() as uow:
+            self.check(uow.repository.throttle_state(keys))
+
     def failed(self, keys: tuple[str, ...]) -> None:
         """Count one failed login under each key (its own transaction)."""
         now = now_utc()

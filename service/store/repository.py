@@ -232,14 +232,18 @@ class Repository:
             if user.startswith(ACCESS_LOGIN_PREFIX)
             else _LOGIN_STATE_BY_EMAIL
         )
-        connection = self._connection()
         params = {"user": user, "address_key": keys[0], "account_key": keys[1]}
-        rows = query.rows(connection, params)
+        rows = query.rows(self._connection(), params)
         if rows:
             [row] = rows
             return _throttle_state(*row[-3:]), AccountRecord(*row[:-3])
-        [row] = _THROTTLE_ONLY.rows(connection, params)
-        return _throttle_state(*row), None
+        return self.throttle_state(keys), None
+
+    def throttle_state(self, keys: tuple[str, str]) -> ThrottleState:
+        """The throttle state of a login's ``keys`` (source address, account from it)."""
+        params = {"address_key": keys[0], "account_key": keys[1]}
+        [row] = _THROTTLE_ONLY.rows(self._connection(), params)
+        return _throttle_state(*row)
 
     def account_by_email(self, email: str) -> AccountRecord | None:
         """The account whose (lower-cased) e-mail is ``email``, with its own login."""
