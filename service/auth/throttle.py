@@ -22,7 +22,7 @@ from ..errors import ErrorCode, UserApiError
 from ..settings import ThrottleSettings
 from ..store.models import LoginThrottle as ThrottleTable
 from ..store.repository import ThrottleRecord, ThrottleState
-from ..store.uow import UnitOfWorkFactory
+from ..store.uow import UnitOfWorkFactory, retry_if_lost
 
 # What the key column holds, in characters: every key is cut to fit it.
 KEY_LENGTH: int = ThrottleTable.__table__.c.key.type.length
@@ -91,8 +91,12 @@ class LoginThrottle:
 
     def refuse_blocked(self, keys: tuple[str, str]) -> None:
         """TOO_MANY_ATTEMPTS if a key is blocked (read on its own, before anything is written)."""
-        with self._units.reading() as uow:
-            self.check(uow.repository.throttle_state(keys))
+
+        def state() -> ThrottleState:
+            with self._units.reading() as uow:
+                return uow.repository.throttle_state(keys)
+
+        self.check(retry_if_lost(state))
 
     def failed(self, keys: tuple[str, ...]) -> None:
         """Count one failed login under each key (its own transaction)."""
