@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import logging
 import re
@@ -23,6 +22,7 @@ from .auth.credentials import normalise_user
 from .auth.throttle import address_key
 from .bootstrap import Core, build_core
 from .domain.channel import DEFAULT_CHANNEL_TYPES
+from .domain.ip import parse_ip, parse_network
 from .domain.values import INT32_MAX, MAX_LENGTH
 from .errors import UserApiError
 from .settings import Settings, SettingsError
@@ -92,17 +92,17 @@ def positive_id(text: str) -> int:
 
 
 def ip_address(text: str) -> str:
-    """An IPv4 or IPv6 address."""
-    try:
-        return str(ipaddress.ip_address(text.strip()))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an IP address: {text!r}") from None
+    """An IPv4 or IPv6 address (IPv4-mapped: as IPv4, as the service records clients)."""
+    address = parse_ip(text.strip())
+    if address is None:
+        raise argparse.ArgumentTypeError(f"not an IP address: {text!r}")
+    return str(address)
 
 
 def network(text: str) -> str:
-    """An IPv4 or IPv6 address or network (host bits are cleared)."""
+    """An IPv4 or IPv6 address or network (host bits are cleared; IPv4-mapped: as IPv4)."""
     try:
-        return str(ipaddress.ip_network(text.strip(), strict=False))
+        return str(parse_network(text.strip()))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an IP address or network: {text!r}") from None
 

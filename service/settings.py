@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .domain.ip import parse_ip
+from .domain.ip import parse_ip, parse_network
 
 
 class SettingsError(ValueError):
@@ -149,4 +149,4 @@ class Settings:
         peer = parse_ip(address)
         if peer is None:
             return False
-        return any(peer in ipaddress.ip_network(network) for network in self.trusted_proxies)
+        return any(peer in parse_network(network) for network in self.trusted_proxies)

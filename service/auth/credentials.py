@@ -7,12 +7,11 @@ looked at), then INCORRECT_USER_PASSWORD.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from dataclasses import dataclass
 
 from ..domain.caller import Caller
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
-from ..domain.ip import parse_ip
+from ..domain.ip import parse_ip, parse_network
 from ..domain.values import MAX_LENGTH, is_blank, xml_safe
 from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
@@ -72,7 +71,7 @@ def can_name_a_login(user: str, password: str) -> bool:
 def _allowed(repository: Repository, account: AccountRecord, source_ip: str) -> bool:
     """True when ``source_ip`` passes the account's filter and the access's (empty: all pass).
 
-    An IPv4-mapped IPv6 address is matched as the IPv4 address it carries.
+    IPv4-mapped IPv6 addresses and networks are matched as the IPv4 ones they carry.
     """
     address = parse_ip(source_ip)
     if address is None:
@@ -81,7 +80,7 @@ def _allowed(repository: Repository, account: AccountRecord, source_ip: str) -> 
         repository.networks(account.id, None),
         repository.networks(account.id, account.access_id),
     ):
-        if networks and not any(address in ipaddress.ip_network(n) for n in networks):
+        if networks and not any(address in parse_network(n) for n in networks):
             return False
     return True
 

@@ -21,3 +21,18 @@ def parse_ip(text: str) -> IpAddress | None:
     if address.version == 6 and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address
+
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_network(text: str) -> IpNetwork:
+    """``text`` as a network (host bits cleared); an IPv4-mapped one as its IPv4 network.
+
+    Raises ValueError when ``text`` is no address or network.
+    """
+    network = ipaddress.ip_network(text, strict=False)
+    mapped = network.network_address.ipv4_mapped if network.version == 6 else None
+    if mapped is not None and network.prefixlen >= 96:
+        return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
+    return network

@@ -113,6 +113,13 @@ def test_an_ipv4_filter_matches_over_the_dual_stack_socket(
         assert time.monotonic() < deadline, (result.stdout, listed)
         time.sleep(0.5)
     assert {entry["source_ip"] for entry in entries} == {"127.0.0.4"}
+    # A filter written IPv4-mapped is the IPv4 filter.
+    allowed = run(store, "ip", "allow", user, "::ffff:127.0.0.5")
+    assert (
+        allowed.returncode == 0
+        and allowed.stdout == f"{user}, the account: 127.0.0.4/32, 127.0.0.5/32\n"
+    )
+    assert soap_code(dual, "127.0.0.5", user, password) == "OK"
 
 
 def test_a_trusted_proxy_forwarding_ipv4_mapped_addresses(
