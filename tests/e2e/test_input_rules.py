@@ -20,6 +20,7 @@ from tests.e2e.conftest import RunningServer
 from tests.e2e.http import http_call, outcome
 from tests.e2e.soap import NS, SOAP_ENV, envelope, fields, post, raw_fault
 from tests.e2e.test_api_log import logged
+from tests.e2e.test_soap12 import post12
 from tests.e2e.test_soap_operations import NEW_YORK, address_params
 
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -49,15 +50,6 @@ def envelope12(operation: str, body: str, header: str = "") -> bytes:
         f'<s:Envelope xmlns:s="{SOAP12_ENV}" xmlns:u="{NS}">{header}<s:Body>'
         f"<u:{operation}>{body}</u:{operation}></s:Body></s:Envelope>"
     ).encode()
-
-
-def post12(server: RunningServer, payload: bytes) -> requests.Response:
-    return requests.post(
-        f"{server.url}/api/soap12/",
-        data=payload,
-        headers={"Content-Type": "application/soap+xml; charset=utf-8"},
-        timeout=10,
-    )
 
 
 def with_header(operation: str, body: str, header: str) -> bytes:

@@ -107,16 +107,21 @@ class CountingPasswords(Passwords):
         return super().verify(password_hash, password)
 
 
-def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
+def counting_authenticator(store: Store) -> tuple[CountingPasswords, Authenticator]:
+    """An authenticator on the store whose password verifications are counted."""
     passwords = CountingPasswords()
-    throttle = LoginThrottle(store.core.units, ThrottleSettings())
     authenticator = Authenticator(
         passwords,
-        throttle,
+        LoginThrottle(store.core.units, ThrottleSettings()),
         VerifiedCache(b"k" * 32),
         store.core.authenticator.tokens,
         store.core.authenticator.replay,
     )
+    return passwords, authenticator
+
+
+def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
+    passwords, authenticator = counting_authenticator(store)
     user, password = store.account()
     caller = Caller("192.0.2.44")
 
@@ -157,15 +162,7 @@ def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
 )
 def test_every_failed_login_costs_one_verification(store: Store, user: str, password: str) -> None:
     """An unknown or impossible user costs what a wrong password costs: one Argon2 check."""
-    passwords = CountingPasswords()
-    throttle = LoginThrottle(store.core.units, ThrottleSettings())
-    authenticator = Authenticator(
-        passwords,
-        throttle,
-        VerifiedCache(b"k" * 32),
-        store.core.authenticator.tokens,
-        store.core.authenticator.replay,
-    )
+    passwords, authenticator = counting_authenticator(store)
     known, _ = store.account()
     user = known if user == "known" else user.format(uuid.uuid4().hex)
     with store.core.units.reading() as uow, pytest.raises(LoginFailed) as caught:
@@ -174,7 +171,7 @@ def test_every_failed_login_costs_one_verification(store: Store, user: str, pass
         )
     assert caught.value.code is ErrorCode.INCORRECT_USER_PASSWORD
     assert passwords.verifications == 1
-    throttle.failed(caught.value.keys)  # what the call does next: it is counted
+    authenticator.throttle.failed(caught.value.keys)  # what the call does next: it is counted
 
 
 def test_cache_keeps_no_password() -> None:
