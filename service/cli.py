@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import ipaddress
 import json
 import logging
 import re
@@ -24,6 +23,7 @@ from .auth.credentials import normalise_user
 from .auth.throttle import address_key
 from .bootstrap import Core, build_core
 from .domain.channel import DEFAULT_CHANNEL_TYPES
+from .domain.ip import parse_ip, parse_network
 from .domain.values import INT32_MAX, MAX_LENGTH, xml_safe
 from .errors import UserApiError
 from .settings import MAX_RETENTION_DAYS, Settings, SettingsError
@@ -105,17 +105,17 @@ def positive_id(text: str) -> int:
 
 
 def ip_address(text: str) -> str:
-    """An IPv4 or IPv6 address."""
-    try:
-        return str(ipaddress.ip_address(text.strip()))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an IP address: {text!r}") from None
+    """An IPv4 or IPv6 address (IPv4-mapped: as IPv4, as the service records clients)."""
+    address = parse_ip(text.strip())
+    if address is None:
+        raise argparse.ArgumentTypeError(f"not an IP address: {text!r}")
+    return str(address)
 
 
 def network(text: str) -> str:
-    """An IPv4 or IPv6 address or network (host bits are cleared)."""
+    """An IPv4 or IPv6 address or network (host bits are cleared; IPv4-mapped: as IPv4)."""
     try:
-        return str(ipaddress.ip_network(text.strip(), strict=False))
+        return str(parse_network(text.strip()))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an IP address or network: {text!r}") from None
 
@@ -223,6 +223,24 @@ def account_set_password(core: Core, args: argparse.Namespace) -> None:
             raise CommandError(f"no account {args.email}")
         uow.commit()
     print(f"password of {shown(args.email)} changed")
+
+
+def _switch_account(core: Core, email_address: str, disabled: bool) -> None:
+    with core.units.writing() as uow:
+        if not uow.repository.set_account_disabled(email_address, disabled):
+            raise CommandError(f"no account {shown(email_address)}")
+        uow.commit()
+    print(f"account {shown(email_address)} is {'disabled' if disabled else 'enabled'}")
+
+
+def account_disable(core: Core, args: argparse.Namespace) -> None:
+    """Disable a whole account: its own login and every API access, tokens included."""
+    _switch_account(core, args.email, disabled=True)
+
+
+def account_enable(core: Core, args: argparse.Namespace) -> None:
+    """Enable a disabled account again (each access keeps its own state)."""
+    _switch_account(core, args.email, disabled=False)
 
 
 def account_list(core: Core, args: argparse.Namespace) -> None:
@@ -569,6 +587,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("email", type=email)
     sub.add_argument("--password", type=password, help=CREDENTIAL_HELP)
     command(account, "list", account_list)
+    for name, run in (("disable", account_disable), ("enable", account_enable)):
+        sub = command(account, name, run)
+        sub.add_argument("email", type=email)
 
     city = commands.add_parser("city", help="the city catalogue").add_subparsers(required=True)
     sub = command(city, "add", city_add)

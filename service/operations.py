@@ -8,10 +8,11 @@ parameters, then the method's own checks. Each call is one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 import pycountry
 
@@ -24,7 +25,9 @@ from .domain.credentials import CallCredentials, PasswordCredentials
 from .domain.values import INT32_MAX, Raw
 from .errors import ErrorCode, UserApiError
 from .store.repository import AccountRecord
-from .store.uow import UnitOfWork, UnitOfWorkFactory
+from .store.uow import UnitOfWork, UnitOfWorkFactory, retry_if_lost
+
+T = TypeVar("T")
 
 # Codes every method can answer, in precedence order around the method's own.
 _LOGIN = (
@@ -138,19 +141,24 @@ class UserOperations:
         self._authenticator = authenticator
         self._max_addresses = max_addresses
 
+    def _admit(self, caller: Caller, credentials: CallCredentials) -> None:
+        """A UsernameToken's freshness, before the call's transaction.
+
+        Outside it: on SQLite a second writer would wait for the call's.
+        """
+        if isinstance(credentials, PasswordCredentials):
+            self._authenticator.admit(caller, credentials)
+
     @contextmanager
-    def _call(
-        self, caller: Caller, credentials: CallCredentials, *, writing: bool = False
+    def _logged_in(
+        self, caller: Caller, credentials: CallCredentials, *, writing: bool
     ) -> Iterator[tuple[UnitOfWork, AccountRecord]]:
-        """One call's transaction, opened by the credential check.
+        """One call's unit of work, opened by the credential check.
 
         Throttling state changes in transactions of their own, after the call's
         transaction has ended (it rolls back on every error).
         """
         login: Authenticated | None = None
-        if isinstance(credentials, PasswordCredentials):
-            # Before the call's transaction: on SQLite a second writer would wait for it.
-            self._authenticator.replay.admit(credentials)
         try:
             with self._units.writing() if writing else self._units.reading() as uow:
                 login = self._authenticator.authenticate(uow.repository, caller, credentials)
@@ -165,15 +173,46 @@ class UserOperations:
             if login is not None and login.forget_failures:
                 self._authenticator.throttle.succeeded(login.email, caller.source_ip)
 
+    @contextmanager
+    def _write(
+        self, caller: Caller, credentials: CallCredentials
+    ) -> Iterator[tuple[UnitOfWork, AccountRecord]]:
+        """A call that writes: one transaction, committed by the operation."""
+        self._admit(caller, credentials)
+        with self._logged_in(caller, credentials, writing=True) as opened:
+            yield opened
+
+    def _read(
+        self,
+        caller: Caller,
+        credentials: CallCredentials,
+        answer: Callable[[UnitOfWork, AccountRecord], T],
+    ) -> T:
+        """A call that only reads: ``answer`` for the account the credentials open.
+
+        A read changes nothing, so when its connection turns out to be lost
+        before it answered (the server dropped a connection kept between
+        calls), the login and the answer run again on a fresh one. The token's
+        admission is not repeated: its nonce is already recorded.
+        """
+        self._admit(caller, credentials)
+
+        def attempt() -> T:
+            with self._logged_in(caller, credentials, writing=False) as (uow, account):
+                return answer(uow, account)
+
+        return retry_if_lost(attempt)
+
     def issuetoken(self, caller: Caller, credentials: PasswordCredentials) -> IssuedToken:
         """A short-lived bearer token for the account (the JWT transport's login)."""
-        with self._call(caller, credentials) as (_, account):
-            return self._authenticator.tokens.issue(account.login, account.password_hash)
+        issue = self._authenticator.tokens.issue
+        return self._read(
+            caller, credentials, lambda _, account: issue(account.login, account.password_hash)
+        )
 
     def getbalance(self, caller: Caller, credentials: CallCredentials) -> Decimal:
         """The account's balance."""
-        with self._call(caller, credentials) as (_, account):
-            return account.balance
+        return self._read(caller, credentials, lambda _, account: account.balance)
 
     def addaddress(
         self,
@@ -190,7 +229,7 @@ class UserOperations:
         address: Raw,
     ) -> int:
         """Add an address to the account; returns its id (``idaddress``)."""
-        with self._call(caller, credentials, writing=True) as (uow, account):
+        with self._write(caller, credentials) as (uow, account):
             new = parse_new_address(
                 namelastname=namelastname,
                 iscompany=iscompany,
@@ -216,7 +255,7 @@ class UserOperations:
 
     def deleteaddress(self, caller: Caller, credentials: CallCredentials, idaddress: Raw) -> None:
         """Delete one of the account's own addresses."""
-        with self._call(caller, credentials, writing=True) as (uow, account):
+        with self._write(caller, credentials) as (uow, account):
             number = parse_idaddress(idaddress)
             if not uow.repository.delete_address(account.id, number):
                 raise UserApiError(ErrorCode.ADDRESS_NOT_FOUND)
@@ -224,19 +263,21 @@ class UserOperations:
 
     def getaddresses(self, caller: Caller, credentials: CallCredentials) -> list[Address]:
         """The account's addresses, oldest first."""
-        with self._call(caller, credentials) as (uow, account):
-            return uow.repository.addresses(account.id)
+        return self._read(
+            caller, credentials, lambda uow, account: uow.repository.addresses(account.id)
+        )
 
     def getchannels(self, caller: Caller, credentials: CallCredentials) -> list[Channel]:
         """The account's channels."""
-        with self._call(caller, credentials) as (uow, account):
-            return uow.repository.channels(account.id)
+        return self._read(
+            caller, credentials, lambda uow, account: uow.repository.channels(account.id)
+        )
 
     def modifychannel(
         self, caller: Caller, credentials: CallCredentials, channelname: Raw, active: Raw
     ) -> None:
         """Enable (1) or disable (0) one of the account's channels."""
-        with self._call(caller, credentials, writing=True) as (uow, account):
+        with self._write(caller, credentials) as (uow, account):
             change = parse_channel_change(channelname=channelname, active=active)
             if not uow.repository.set_channel_active(account.id, change.channelname, change.active):
                 raise UserApiError(ErrorCode.CHANNEL_NOT_FOUND)

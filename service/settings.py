@@ -7,6 +7,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .domain.ip import parse_ip, parse_network
+
 
 class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
@@ -148,8 +150,7 @@ class Settings:
 
     def is_trusted_proxy(self, address: str) -> bool:
         """True when ``address`` (a peer's IP) is one of the trusted proxies."""
-        try:
-            peer = ipaddress.ip_address(address)
-        except ValueError:
+        peer = parse_ip(address)
+        if peer is None:
             return False
-        return any(peer in ipaddress.ip_network(network) for network in self.trusted_proxies)
+        return any(peer in parse_network(network) for network in self.trusted_proxies)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from typing import Any
 
+from ..domain.ip import parse_ip
 from ..settings import Settings
 
 # What a Host header may look like: a name or IPv4/IPv6 literal and a port. Anything
@@ -23,24 +23,24 @@ def client_address(environ: dict[str, Any], settings: Settings) -> str:
 
     X-Forwarded-For is read right to left, skipping trusted proxies: the first
     address no trusted proxy vouches for is the client. Anything to its left
-    was written by the client and is ignored.
+    was written by the client and is ignored. An IPv4-mapped IPv6 address (a
+    dual-stack socket's view of an IPv4 client) is given as its IPv4 address.
     """
-    peer = environ.get("REMOTE_ADDR", "") or "unknown"
+    peer = _canonical(environ.get("REMOTE_ADDR", "")) or "unknown"
     if not settings.trusted_proxies or not settings.is_trusted_proxy(peer):
         return peer
     hops = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         if not settings.is_trusted_proxy(hop):
-            return hop if _is_ip(hop) else peer
+            address = parse_ip(hop)
+            return peer if address is None else str(address)
     return peer
 
 
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
+def _canonical(text: str) -> str:
+    """An address as the service writes it (IPv4 for IPv4-mapped); other text unchanged."""
+    address = parse_ip(text)
+    return text if address is None else str(address)
 
 
 def public_base_url(environ: dict[str, Any], settings: Settings) -> str:

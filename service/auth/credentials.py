@@ -7,18 +7,18 @@ looked at), then INCORRECT_USER_PASSWORD.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from dataclasses import dataclass
 
 from ..domain.caller import Caller
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
-from ..domain.values import MAX_LENGTH, is_blank
+from ..domain.ip import parse_ip, parse_network
+from ..domain.values import MAX_LENGTH, is_blank, xml_safe
 from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
 from .cache import VerifiedCache
 from .passwords import Passwords
-from .replay import ReplayGuard
-from .throttle import LoginThrottle, account_key, address_key
+from .replay import ReplayGuard, carries_freshness
+from .throttle import LoginThrottle, login_keys
 from .tokens import TokenSigner
 
 
@@ -44,17 +44,43 @@ class LoginFailed(UserApiError):
         self.keys = keys
 
 
+def _given(credentials: PasswordCredentials) -> tuple[str, str]:
+    """The e-mail (normalised) and password, or MISSING_USER / MISSING_PASSWORD."""
+    user, password = credentials.user, credentials.password
+    if is_blank(user):
+        raise UserApiError(ErrorCode.MISSING_USER)
+    if is_blank(password):
+        raise UserApiError(ErrorCode.MISSING_PASSWORD)
+    return normalise_user(str(user)), str(password)
+
+
+def can_name_a_login(user: str, password: str) -> bool:
+    """False for a user or password no account can have: too long, or not carried by XML.
+
+    Such a login is never looked up (PostgreSQL refuses a NUL in a query), yet it
+    costs the same verification and counts as a failure like any other.
+    """
+    return (
+        len(user) <= MAX_LENGTH["user"]
+        and len(password) <= MAX_LENGTH["password"]
+        and xml_safe(user)
+        and xml_safe(password)
+    )
+
+
 def _allowed(repository: Repository, account: AccountRecord, source_ip: str) -> bool:
-    """True when ``source_ip`` passes the account's filter and the access's (empty: all pass)."""
-    try:
-        address = ipaddress.ip_address(source_ip)
-    except ValueError:
+    """True when ``source_ip`` passes the account's filter and the access's (empty: all pass).
+
+    IPv4-mapped IPv6 addresses and networks are matched as the IPv4 ones they carry.
+    """
+    address = parse_ip(source_ip)
+    if address is None:
         return False
     for networks in (
         repository.networks(account.id, None),
         repository.networks(account.id, account.access_id),
     ):
-        if networks and not any(address in ipaddress.ip_network(n) for n in networks):
+        if networks and not any(address in parse_network(n) for n in networks):
             return False
     return True
 
@@ -76,22 +102,35 @@ class Authenticator:
         self.tokens = tokens
         self.replay = replay
 
+    def admit(self, caller: Caller, credentials: PasswordCredentials) -> None:
+        """A UsernameToken's Created and Nonce, checked before the call's transaction.
+
+        In the documented precedence: MISSING_USER and MISSING_PASSWORD, then a
+        throttling block, and only then the header (INVALID_SECURITY_HEADER), so
+        a blocked source never gets a nonce written.
+        """
+        if not carries_freshness(credentials):
+            return
+        email, _ = _given(credentials)
+        self.throttle.refuse_blocked(login_keys(email, caller.source_ip))
+        self.replay.admit(credentials)
+
     def authenticate(
         self, repository: Repository, caller: Caller, credentials: CallCredentials
     ) -> Authenticated:
         """The login the credentials open, or the first failing check's code.
 
-        After the credentials: the access must be enabled (ACCESS_DISABLED), then
-        the caller's address must pass the account's and the access's IP filters
-        (IP_NOT_ALLOWED). Both come after the password, so they tell nothing to
-        someone who does not have it.
+        After the credentials: the account and the access must be enabled
+        (ACCESS_DISABLED), then the caller's address must pass the account's and
+        the access's IP filters (IP_NOT_ALLOWED). Both come after the password, so
+        they tell nothing to someone who does not have it.
         """
         if isinstance(credentials, TokenCredentials):
             login = self._with_token(repository, credentials)
         else:
             login = self._with_password(repository, caller, credentials)
         account = login.account
-        if account.access_state != "enabled":
+        if account.account_disabled or account.access_state != "enabled":
             raise UserApiError(ErrorCode.ACCESS_DISABLED)
         if account.ip_filtered and not _allowed(repository, account, caller.source_ip):
             raise UserApiError(ErrorCode.IP_NOT_ALLOWED)
@@ -115,25 +154,22 @@ class Authenticator:
         """The login a user and password open, or the first failing check's code.
 
         A blank user or password counts as not included. The password is taken
-        as sent, never trimmed. Over-long values cannot match any account, and
-        an unknown user costs the same Argon2 verification as a known one.
+        as sent, never trimmed. Values no account can have are never looked up,
+        and an unknown user costs exactly the one Argon2 verification a known
+        user with a wrong password costs: timing never tells whether it exists.
         """
-        user, password = credentials.user, credentials.password
-        if is_blank(user):
-            raise UserApiError(ErrorCode.MISSING_USER)
-        if is_blank(password):
-            raise UserApiError(ErrorCode.MISSING_PASSWORD)
-        email = normalise_user(str(user))
-        secret = str(password)
-        keys = (address_key(caller.source_ip), account_key(email, caller.source_ip))
-        looked_up = len(email) <= MAX_LENGTH["user"] and len(secret) <= MAX_LENGTH["password"]
-        # An empty name matches no account: over-long values are never looked up.
-        state, account = repository.login_state(email if looked_up else "", keys)
+        email, secret = _given(credentials)
+        keys = login_keys(email, caller.source_ip)
+        # An empty name matches no account.
+        looked_up = email if can_name_a_login(email, secret) else ""
+        state, account = repository.login_state(looked_up, keys)
         forget_failures = self.throttle.check(state)
         if account is not None and self._cache.verified(email, secret, account.password_hash):
             return Authenticated(account, email, forget_failures)
+        # Verified whether or not an account was found (None: against a dummy hash).
         stored = None if account is None else account.password_hash
-        if account is None or not self._passwords.verify(stored, secret):
+        verified = self._passwords.verify(stored, secret)
+        if account is None or not verified:
             raise LoginFailed(keys)
         self._cache.remember(email, secret, account.password_hash)
         return Authenticated(account, email, forget_failures)

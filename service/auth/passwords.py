@@ -27,8 +27,10 @@ class Passwords:
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         """True when ``password`` matches ``password_hash``; None stands for "no account"."""
+        # Any text can be checked, a lone surrogate included (it matches no hash).
+        secret = password.encode("utf-8", "surrogatepass")
         try:
-            matched = self._hasher.verify(password_hash or self._dummy_hash, password)
+            matched = self._hasher.verify(password_hash or self._dummy_hash, secret)
         except (VerificationError, InvalidHashError):
             return False
         return matched and password_hash is not None

@@ -45,6 +45,9 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # True when the account has an IP filter: logins read it without another query.
     ip_filtered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The account-wide switch: while True, none of its logins (own or access) gets in.
+    # Each access keeps its own state, which applies again once the account is enabled.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Address(Base):

@@ -35,6 +35,9 @@ def _driver_error(connection: Connection, sql: str, error: Exception, cursor: An
     dialect = connection.dialect
     lost = dialect.is_disconnect(error, connection.connection, cursor)
     if lost:
+        # As SQLAlchemy's own execution does: the server went away for every connection
+        # of this pool made so far, so each is replaced at its next checkout, not used.
+        connection.engine.pool._invalidate(connection.connection, error)
         connection.invalidate(error)
     return DBAPIError.instance(
         sql,

@@ -50,6 +50,8 @@ class AccountRecord:
     login: str
     access_state: str = "enabled"
     ip_filtered: bool = False
+    # The account is switched off as a whole (operator): no login of it gets in.
+    account_disabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ _LOGIN_COLUMNS = (
     func.coalesce(_access.login, _account.email),
     _access.state,
     or_(_account.ip_filtered, _access.ip_filtered),
+    _account.disabled,
 )
 _LOGIN_BY_ACCESS = (
     select(*_LOGIN_COLUMNS)
@@ -229,14 +232,18 @@ class Repository:
             if user.startswith(ACCESS_LOGIN_PREFIX)
             else _LOGIN_STATE_BY_EMAIL
         )
-        connection = self._connection()
         params = {"user": user, "address_key": keys[0], "account_key": keys[1]}
-        rows = query.rows(connection, params)
+        rows = query.rows(self._connection(), params)
         if rows:
             [row] = rows
             return _throttle_state(*row[-3:]), AccountRecord(*row[:-3])
-        [row] = _THROTTLE_ONLY.rows(connection, params)
-        return _throttle_state(*row), None
+        return self.throttle_state(keys), None
+
+    def throttle_state(self, keys: tuple[str, str]) -> ThrottleState:
+        """The throttle state of a login's ``keys`` (source address, account from it)."""
+        params = {"address_key": keys[0], "account_key": keys[1]}
+        [row] = _THROTTLE_ONLY.rows(self._connection(), params)
+        return _throttle_state(*row)
 
     def account_by_email(self, email: str) -> AccountRecord | None:
         """The account whose (lower-cased) e-mail is ``email``, with its own login."""
@@ -253,7 +260,11 @@ class Repository:
     ) -> int:
         """A new account with one channel per type, named after the type."""
         account = models.Account(
-            email=email, password_hash=password_hash, balance=balance, ip_filtered=False
+            email=email,
+            password_hash=password_hash,
+            balance=balance,
+            ip_filtered=False,
+            disabled=False,
         )
         self.session.add(account)
         self.session.flush()
@@ -288,6 +299,13 @@ class Repository:
             update(models.Account)
             .where(models.Account.email == email)
             .values(password_hash=password_hash)
+        )
+        return result.rowcount == 1
+
+    def set_account_disabled(self, email: str, disabled: bool) -> bool:
+        """Switch a whole account off or on again; False when there is no such account."""
+        result = self.session.execute(
+            update(models.Account).where(models.Account.email == email).values(disabled=disabled)
         )
         return result.rowcount == 1
 

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -15,6 +16,8 @@ from .. import process
 from ..errors import ErrorCode, UserApiError
 from .database import LAST_USED, PING_AFTER_IDLE, reading_engine
 from .repository import Repository
+
+T = TypeVar("T")
 
 # SQLite reports both a busy database and a broken query as OperationalError.
 _SQLITE_UNAVAILABLE = ("database is locked", "database is busy", "unable to open", "disk i/o")
@@ -33,6 +36,30 @@ def _unavailable(exc: BaseException | None) -> bool:
     return True
 
 
+class ConnectionLost(UserApiError):
+    """SERVICE_UNAVAILABLE from a read whose connection turned out to be lost while it ran.
+
+    A read changes nothing, so its operation may run it again on a fresh
+    connection: a connection kept between calls is trusted without a ping for
+    a moment (PING_AFTER_IDLE), and the server may have dropped it meanwhile.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(ErrorCode.SERVICE_UNAVAILABLE)
+
+
+def retry_if_lost(attempt: Callable[[], T]) -> T:
+    """``attempt()`` (a read), run once more when its connection turned out to be lost.
+
+    The failed unit of work discarded that connection (and the pool's others of
+    its generation), so the second attempt runs on a fresh one.
+    """
+    try:
+        return attempt()
+    except ConnectionLost:
+        return attempt()
+
+
 _MAIN = threading.main_thread()
 # Read connections inherited from the process this one was forked from.
 _INHERITED: list[Connection] = []
@@ -49,11 +76,14 @@ class UnitOfWork:
         self,
         factory: Callable[[], Session | Connection],
         release: Callable[[Session | Connection, bool], None] | None = None,
+        *,
+        reading: bool = False,
     ) -> None:
         self._factory = factory
         # What to do with the session or connection afterwards (it failed: True); by
         # default it is closed (a connection goes back to the pool).
         self._release = release or (lambda session, _failed: session.close())
+        self._reading = reading
 
     def __enter__(self) -> UnitOfWork:
         try:
@@ -79,6 +109,8 @@ class UnitOfWork:
             failed = True  # The connection is gone; closing the session discards it.
         finally:
             self._release(self.session, failed)
+        if self._reading and isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            raise ConnectionLost() from None
         if _unavailable(exc):
             raise UserApiError(ErrorCode.SERVICE_UNAVAILABLE) from None
 
@@ -106,11 +138,12 @@ class UnitOfWorkFactory:
         A Core connection, not an ORM session: reads need no identity map, and a
         session costs several times the query on the per-call path. It autocommits
         (store/database.py): a read makes one or two queries, each seeing committed
-        data, and needs no BEGIN and ROLLBACK around them.
+        data, and needs no BEGIN and ROLLBACK around them. A connection lost while
+        it ran surfaces as ConnectionLost, which the caller may run again.
         """
         if threading.current_thread() is _MAIN:
-            return UnitOfWork(self._kept_connection, self._keep)
-        return UnitOfWork(self._read.connect)
+            return UnitOfWork(self._kept_connection, self._keep, reading=True)
+        return UnitOfWork(self._read.connect, reading=True)
 
     def _kept_connection(self) -> Connection:
         """The kept read connection, unless it rested too long to be trusted unpinged.

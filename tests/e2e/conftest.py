@@ -44,12 +44,16 @@ def start_server(
     extra_env: dict[str, str] | None = None,
     workers: int = 2,
     extra_args: tuple[str, ...] = (),
+    host: str = "127.0.0.1",
 ) -> RunningServer:
-    """Start ``python -m service serve`` and wait until it answers /health."""
+    """Start ``python -m service serve`` and wait until it answers /health.
+
+    ``host`` is where it binds (``[::]``: dual stack); it is called on 127.0.0.1.
+    """
     port = free_port()
     env = {**os.environ, **store.env, **(extra_env or {})}
     command = [sys.executable, "-m", "service", "serve", *extra_args]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command += ["--bind", f"{host}:{port}", "--workers", str(workers)]
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True

@@ -6,12 +6,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from tests.conftest import Store
 from tests.e2e.conftest import RunningServer, start_server, stop_server
 from tests.e2e.http import http_call, outcome
 from tests.e2e.soap import envelope, fields, post, raw_fault
-from tests.e2e.test_basic_jwt import bearer, token_for
+from tests.e2e.test_basic_jwt import basic, bearer, token_for
 from tests.e2e.test_cli import run
 
 
@@ -75,6 +76,51 @@ def test_own_login_can_be_disabled(store: Store, server: RunningServer) -> None:
     assert run(store, "access", "disable", email, "login").returncode == 0
     assert soap_code(server, email, password) == "ACCESS_DISABLED"
     assert soap_code(server, login, secret) == "OK"
+
+
+def every_way_in(server: RunningServer, user: str, password: str, token: str) -> set[str]:
+    """The codes of getbalance over SOAP, the HTTP API, Basic and JWT ("OK" for success)."""
+
+    def code(path: str, headers: dict[str, str]) -> str:
+        result = outcome(http_call(server, "getbalance", {}, path=path, headers=headers))
+        return result if isinstance(result, str) else "OK"
+
+    return {
+        soap_code(server, user, password),
+        http_code(server, user, password),
+        code("/api/basic/", basic(user, password)),
+        code("/api/jwt/", bearer(token)),
+    }
+
+
+def test_account_switch(store: Store, server: RunningServer) -> None:
+    email, password = store.account("3.00")
+    login, secret = create_access(store, email, "erp")
+    dormant, dormant_secret = create_access(store, email, "dormant")
+    assert run(store, "access", "disable", email, "dormant").returncode == 0
+    own_token, access_token = token_for(server, email, password), token_for(server, login, secret)
+    assert every_way_in(server, email, password, own_token) == {"OK"}
+    assert every_way_in(server, login, secret, access_token) == {"OK"}
+    disabled = run(store, "account", "disable", email)
+    assert disabled.returncode == 0 and disabled.stdout == f"account {email} is disabled\n"
+    # At once, on every worker (several calls reach both), tokens issued before included.
+    for _ in range(3):
+        assert every_way_in(server, email, password, own_token) == {"ACCESS_DISABLED"}
+        assert every_way_in(server, login, secret, access_token) == {"ACCESS_DISABLED"}
+    refused = requests.post(
+        f"{server.url}/api/jwt/token", data={"user": login, "password": secret}, timeout=10
+    )
+    assert outcome(refused) == "ACCESS_DISABLED"
+    # Checked after the password: without it, nothing is learnt.
+    assert soap_code(server, email, "guess") == "INCORRECT_USER_PASSWORD"
+    enabled = run(store, "account", "enable", email)
+    assert enabled.returncode == 0 and enabled.stdout == f"account {email} is enabled\n"
+    assert every_way_in(server, email, password, own_token) == {"OK"}
+    assert every_way_in(server, login, secret, access_token) == {"OK"}
+    # Each access is back in its own state: one disabled on its own stays so.
+    assert soap_code(server, dormant, dormant_secret) == "ACCESS_DISABLED"
+    missing = run(store, "account", "disable", "nobody@example.com")
+    assert missing.returncode == 1 and missing.stderr == "error: no account nobody@example.com\n"
 
 
 @pytest.fixture(scope="module")

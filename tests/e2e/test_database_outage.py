@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from bench.tcp_proxy import TcpProxy
 from service.store.database import normalise_url
@@ -67,5 +70,41 @@ def test_outage_and_recovery(
             server.soap_url, envelope("getbalance", fields(user=user, password=password))
         ).ok
     finally:
+        assert stop_server(server) == 0
+    assert "Traceback" not in server.log_text()
+
+
+def test_a_dropped_connection_costs_no_call(
+    store: Store, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The server drops a worker's connections (pg_terminate_backend): the next call succeeds."""
+    if store.name != "postgresql":
+        pytest.skip("SQLite has no server connections")
+    name = f"e2e-dropped-{uuid.uuid4().hex[:8]}"
+    url = make_url(normalise_url(store.url)).update_query_dict({"application_name": name})
+    user, password = store.account("7.70")
+    server = start_server(
+        store,
+        tmp_path_factory.mktemp("dropped") / "server.log",
+        {"DATABASE_URL": url.render_as_string(hide_password=False)},
+        workers=1,
+    )
+    killer = create_engine(normalise_url(store.url), poolclass=NullPool)
+    try:
+        for _ in range(3):
+            assert balance_call(server, user, password) == "OK"
+            with killer.connect() as connection:
+                killed = connection.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                        " WHERE application_name = :name"
+                    ),
+                    {"name": name},
+                ).scalar_one()
+            assert killed >= 1
+            # At once: the worker's kept read connection is used again without a ping.
+            assert balance_call(server, user, password) == "OK"
+    finally:
+        killer.dispose()
         assert stop_server(server) == 0
     assert "Traceback" not in server.log_text()

@@ -11,6 +11,7 @@ import requests
 from tests.conftest import Store
 from tests.e2e.conftest import RunningServer, start_server, stop_server
 from tests.e2e.soap import envelope, fields, post, raw_fault
+from tests.e2e.test_basic_jwt import basic
 from tests.e2e.test_cli import run
 
 ACCOUNT_LIMIT, ADDRESS_LIMIT = 3, 6
@@ -111,3 +112,61 @@ def test_missing_credentials_do_not_count(store: Store, guarded: RunningServer) 
         assert code(call(guarded, source, "", "x")) == "MISSING_USER"
     user, password = store.account()
     assert code(call(guarded, source, user, password)) == "OK"
+
+
+def json_code(response: requests.Response) -> str:
+    body = response.json()
+    return "OK" if body["status"] == "SUCCESS" else body["error"]
+
+
+TRANSPORTS = ("http-get", "http-post", "basic", "jwt-token")
+IMPOSSIBLE_USERS = ("nul\x00@example.com", "esc\x1b[2J\r\n@example.com")
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("user", IMPOSSIBLE_USERS)
+def test_a_user_no_account_can_have_is_a_counted_failure(
+    guarded: RunningServer, transport: str, user: str
+) -> None:
+    """Characters XML cannot carry name no account: INCORRECT_USER_PASSWORD, counted."""
+    source = f"203.0.113.{100 + 10 * TRANSPORTS.index(transport) + IMPOSSIBLE_USERS.index(user)}"
+    headers = {"X-Forwarded-For": source}
+    url = guarded.url
+
+    def attempt() -> str:
+        params = {"class": "user", "method": "getbalance"}
+        credentials = {"user": user, "password": "guess"}
+        if transport == "http-get":
+            response = requests.get(
+                f"{url}/api/http/", params={**params, **credentials}, headers=headers, timeout=10
+            )
+        elif transport == "http-post":
+            response = requests.post(
+                f"{url}/api/http/", data={**params, **credentials}, headers=headers, timeout=10
+            )
+        elif transport == "basic":
+            response = requests.get(
+                f"{url}/api/basic/",
+                params=params,
+                headers={**headers, **basic(user, "guess")},
+                timeout=10,
+            )
+        else:
+            response = requests.post(
+                f"{url}/api/jwt/token", data=credentials, headers=headers, timeout=10
+            )
+        return json_code(response)
+
+    for _ in range(ACCOUNT_LIMIT):
+        assert attempt() == "INCORRECT_USER_PASSWORD"
+    assert attempt() == "INCORRECT_USER_PASSWORD"  # the one past the limit starts a block
+    assert attempt() == "TOO_MANY_ATTEMPTS"
+    assert "Traceback" not in guarded.log_text()
+
+
+def test_soap_cannot_carry_such_a_user(guarded: RunningServer) -> None:
+    """XML 1.0 has no NUL or ESC, not even as a character reference: no call, no count."""
+    source = "203.0.113.150"
+    for user in ("nul&#0;@example.com", "esc&#27;@example.com", "esc\x1b@example.com"):
+        for _ in range(ACCOUNT_LIMIT + 2):
+            assert code(call(guarded, source, user, "guess")) == "MALFORMED_REQUEST"

@@ -8,9 +8,16 @@ from datetime import timedelta
 import pytest
 
 from service.auth.cache import VerifiedCache
-from service.auth.credentials import Authenticator
+from service.auth.credentials import Authenticator, LoginFailed
 from service.auth.passwords import Passwords
-from service.auth.throttle import LoginThrottle, account_key, address_key, now_utc
+from service.auth.throttle import (
+    KEY_LENGTH,
+    LoginThrottle,
+    account_key,
+    address_key,
+    login_keys,
+    now_utc,
+)
 from service.domain.caller import Caller
 from service.domain.credentials import PasswordCredentials
 from service.errors import ErrorCode, UserApiError
@@ -24,6 +31,23 @@ def test_address_keys() -> None:
     assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:bbbb::2")
     assert address_key("2001:db8:1:2::1") == "ip:2001:db8:1:2::/64"
     assert account_key("a@example.com", "203.0.113.5") == "user:a@example.com|203.0.113.5"
+    # A dual-stack socket's IPv4 client is that IPv4 client, not one /64 for all of them.
+    assert address_key("::ffff:203.0.113.5") == "ip:203.0.113.5"
+    assert account_key("a@example.com", "::ffff:203.0.113.5") == "user:a@example.com|203.0.113.5"
+    assert address_key("fe80::1%eth0") == "ip:fe80::/64"
+
+
+@pytest.mark.parametrize(
+    "user",
+    ["a\x00b@example.com", "\x1b[31m@example.com", "\ud800@example.com", "x" * 5000],
+)
+def test_any_user_gives_keys_that_can_be_stored(store: Store, user: str) -> None:
+    keys = login_keys(user, "203.0.113.77")
+    assert all(len(key) <= KEY_LENGTH and "\x00" not in key for key in keys)
+    throttle = LoginThrottle(store.core.units, ThrottleSettings())
+    throttle.failed(keys)
+    with store.core.units.reading() as uow:
+        assert uow.repository.login_state("", keys)[0].account_failures >= 1
 
 
 def _fresh_keys() -> tuple[str, ...]:
@@ -117,6 +141,40 @@ def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
     with pytest.raises(UserApiError):
         login(password)
     assert login("new-password-1") == first
+
+
+@pytest.mark.parametrize(
+    ("user", "password"),
+    [
+        ("known", "wrong"),
+        ("nobody-{}@example.com", "wrong"),
+        ("x" * 255, "wrong"),  # longer than any account's e-mail
+        ("known", "p" * 257),  # longer than any password
+        ("nul\x00{}@example.com", "wrong"),  # PostgreSQL cannot even be asked about it
+        ("known", "esc\x1b"),
+        ("esc\x1b{}@example.com", "wrong"),
+    ],
+)
+def test_every_failed_login_costs_one_verification(store: Store, user: str, password: str) -> None:
+    """An unknown or impossible user costs what a wrong password costs: one Argon2 check."""
+    passwords = CountingPasswords()
+    throttle = LoginThrottle(store.core.units, ThrottleSettings())
+    authenticator = Authenticator(
+        passwords,
+        throttle,
+        VerifiedCache(b"k" * 32),
+        store.core.authenticator.tokens,
+        store.core.authenticator.replay,
+    )
+    known, _ = store.account()
+    user = known if user == "known" else user.format(uuid.uuid4().hex)
+    with store.core.units.reading() as uow, pytest.raises(LoginFailed) as caught:
+        authenticator.authenticate(
+            uow.repository, Caller("192.0.2.45"), PasswordCredentials(user, password)
+        )
+    assert caught.value.code is ErrorCode.INCORRECT_USER_PASSWORD
+    assert passwords.verifications == 1
+    throttle.failed(caught.value.keys)  # what the call does next: it is counted
 
 
 def test_cache_keeps_no_password() -> None:

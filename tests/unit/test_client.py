@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.app.client import client_address, public_base_url
+from service.domain.ip import parse_network
 from service.settings import Settings, SettingsError
 
 BASE = {"wsgi.url_scheme": "http", "SERVER_NAME": "localhost", "SERVER_PORT": "8000"}
@@ -70,3 +71,21 @@ def test_client_address_is_the_peer_unless_a_trusted_proxy_forwarded() -> None:
     garbage = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "not-an-ip"}
     assert client_address(garbage, settings) == "10.0.0.1"
     assert client_address({"REMOTE_ADDR": "10.0.0.1"}, Settings()) == "10.0.0.1"
+
+
+def test_an_ipv4_mapped_address_is_the_ipv4_client() -> None:
+    settings = Settings.from_env({"USERAPI_TRUSTED_PROXIES": "10.0.0.1"})
+    # A dual-stack socket reports IPv4 peers mapped; a trusted proxy is recognised so too.
+    assert client_address({"REMOTE_ADDR": "::ffff:198.51.100.7"}, settings) == "198.51.100.7"
+    proxied = {"REMOTE_ADDR": "::ffff:10.0.0.1", "HTTP_X_FORWARDED_FOR": "::ffff:203.0.113.9"}
+    assert client_address(proxied, settings) == "203.0.113.9"
+    assert client_address({"REMOTE_ADDR": "2001:db8::1"}, settings) == "2001:db8::1"
+
+
+def test_ipv4_mapped_networks_are_ipv4_networks() -> None:
+    assert str(parse_network("::ffff:10.0.0.0/104")) == "10.0.0.0/8"
+    assert str(parse_network("::ffff:203.0.113.7")) == "203.0.113.7/32"
+    assert str(parse_network("2001:db8::/32")) == "2001:db8::/32"
+    assert Settings.from_env({"USERAPI_TRUSTED_PROXIES": "::ffff:10.0.0.0/104"}).is_trusted_proxy(
+        "10.1.2.3"
+    )
