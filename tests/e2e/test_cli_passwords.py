@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
 import select
 import subprocess
 import sys
@@ -122,16 +121,24 @@ def test_a_terminal_is_asked_twice_without_echo(
     store: Store, server: RunningServer, again: str, status: int
 ) -> None:
     email, old = store.account("2.00")
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the pty is its controlling terminal
-        command = [sys.executable, "-m", "service", "account", "set-password", email]
-        os.execve(sys.executable, command, {**os.environ, **store.env})  # noqa: S606
+    # The command's standard streams are a pty (subprocess forks and execs without
+    # running Python in the child: pty.fork() may deadlock in a threaded process).
+    fd, terminal = os.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "service", "account", "set-password", email],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, **store.env},
+        start_new_session=True,
+    )
+    os.close(terminal)
     try:
         shown = _converse(fd, [b"Tty-secret-7\n", f"{again}\n".encode()])
     finally:
         os.close(fd)
-        _, wait_status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(wait_status) == status, shown
+        exit_status = child.wait(timeout=60)
+    assert exit_status == status, shown
     assert shown.count(b"new password") == 2
     assert b"Tty-secret-7" not in shown and again.encode() not in shown
     if status == 0:
