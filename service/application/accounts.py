@@ -70,8 +70,8 @@ def account_id(units: UnitOfWorkFactory, email: str) -> int:
 def reset_demo_account(units: UnitOfWorkFactory, passwords: Passwords) -> str:
     """Give the demo account a new password (creating it if need be); returns that password."""
     demo_password = secrets.token_urlsafe(12)
+    password_hash = passwords.hash(demo_password)
     with units.writing() as uow:
-        password_hash = passwords.hash(demo_password)
         if not uow.repository.set_password_hash(DEMO_USER, password_hash):
             uow.repository.create_account(
                 DEMO_USER, password_hash, DEMO_BALANCE, DEFAULT_CHANNEL_TYPES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..store.uow import UnitOfWorkFactory
@@ -25,33 +26,42 @@ def _owner(units: UnitOfWorkFactory, email: str, access: str | None) -> tuple[in
     return access_ids(units, email, access)
 
 
+def _edit_filter(
+    units: UnitOfWorkFactory, email: str, access: str | None, edit: Callable[[list[str]], None]
+) -> list[str]:
+    """Apply ``edit`` to the filter (the account's, or its access's); returns the filter."""
+    owner, access_key = _owner(units, email, access)
+    with units.writing() as uow:
+        networks = uow.repository.networks(owner, access_key)
+        edit(networks)
+        uow.repository.set_networks(owner, access_key, networks)
+        uow.commit()
+    return networks
+
+
 def allow_network(
     units: UnitOfWorkFactory, email: str, network: str, access: str | None = None
 ) -> list[str]:
     """Add ``network`` to the filter (the account's, or its access's); returns the filter."""
-    owner, access_key = _owner(units, email, access)
-    with units.writing() as uow:
-        networks = uow.repository.networks(owner, access_key)
+
+    def add(networks: list[str]) -> None:
         if network not in networks:
             networks.append(network)
-        uow.repository.set_networks(owner, access_key, networks)
-        uow.commit()
-    return networks
+
+    return _edit_filter(units, email, access, add)
 
 
 def deny_network(
     units: UnitOfWorkFactory, email: str, network: str, access: str | None = None
 ) -> list[str]:
     """Remove ``network`` from the filter; returns the filter (empty: every address)."""
-    owner, access_key = _owner(units, email, access)
-    with units.writing() as uow:
-        networks = uow.repository.networks(owner, access_key)
+
+    def remove(networks: list[str]) -> None:
         if network not in networks:
             raise Refused(f"{network} is not in that filter")
         networks.remove(network)
-        uow.repository.set_networks(owner, access_key, networks)
-        uow.commit()
-    return networks
+
+    return _edit_filter(units, email, access, remove)
 
 
 def ip_filters(units: UnitOfWorkFactory, email: str) -> IpFilters:

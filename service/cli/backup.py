@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from ..store import backup
@@ -11,25 +12,25 @@ from ..terminal import shown
 from .command import CommandError, Context, Subcommands, add_command
 
 
-def backup_command(context: Context, args: argparse.Namespace) -> None:
-    """Write a consistent backup of the database (online: the service may keep running)."""
+def _with_database(context: Context, action: Callable[[str, Path], None], file: str) -> None:
+    """``action(DATABASE_URL, file)``; its failure is a CommandError naming the command."""
     # Built for its checks of DATABASE_URL (and an SQLite file's owner-only mode), not used.
     context.engine.dispose()
     try:
-        backup.backup(context.settings.database_url, Path(args.file))
+        action(context.settings.database_url, Path(file))
     except (backup.BackupError, sqlite3.Error) as error:
-        raise CommandError(f"backup failed: {error}") from None
+        raise CommandError(f"{action.__name__} failed: {error}") from None
+
+
+def backup_command(context: Context, args: argparse.Namespace) -> None:
+    """Write a consistent backup of the database (online: the service may keep running)."""
+    _with_database(context, backup.backup, args.file)
     print(f"backed up to {shown(args.file)}")
 
 
 def restore_command(context: Context, args: argparse.Namespace) -> None:
     """Replace the database's content with a backup (stop the service first)."""
-    # Built for its checks of DATABASE_URL (and an SQLite file's owner-only mode), not used.
-    context.engine.dispose()
-    try:
-        backup.restore(context.settings.database_url, Path(args.file))
-    except (backup.BackupError, sqlite3.Error) as error:
-        raise CommandError(f"restore failed: {error}") from None
+    _with_database(context, backup.restore, args.file)
     print(f"restored from {shown(args.file)}")
 
 
