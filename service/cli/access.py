@@ -7,8 +7,8 @@ import argparse
 from ..application import accesses
 from ..store.repository import OWN_LOGIN
 from ..terminal import line, shown
+from .arguments import access_name, email
 from .command import Context, Subcommands, add_command, add_group
-from .types import access_name, email
 
 
 def access_create(context: Context, args: argparse.Namespace) -> None:

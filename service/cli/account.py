@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from ..application import accounts
 from ..terminal import line, shown
+from .arguments import amount, email, password
 from .command import Context, Subcommands, add_command, add_group
 from .prompt import CREDENTIAL_HELP, new_password
-from .types import amount, email, password
 
 
 def account_create(context: Context, args: argparse.Namespace) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..application import addresses
+from .arguments import flag, positive_id
 from .command import Context, Subcommands, add_command, add_group
-from .types import flag, positive_id
 
 
 def address_verify(context: Context, args: argparse.Namespace) -> None:

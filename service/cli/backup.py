@@ -13,7 +13,7 @@ from .command import CommandError, Context, Subcommands, add_command
 
 
 def _with_database(context: Context, action: Callable[[str, Path], None], file: str) -> None:
-    """``action(DATABASE_URL, file)``; its failure is a CommandError naming the command."""
+    """``action(DATABASE_URL, file)``; a failure is a CommandError that names the action."""
     # Built for its checks of DATABASE_URL (and an SQLite file's owner-only mode), not used.
     context.engine.dispose()
     try:

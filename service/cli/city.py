@@ -6,8 +6,8 @@ import argparse
 
 from ..application import catalogue
 from ..terminal import line, shown
+from .arguments import MAX_LISTED, countrycode, positive_id, whole_number
 from .command import Context, Subcommands, add_command, add_group
-from .types import MAX_LISTED, countrycode, positive_id, whole_number
 
 
 def city_add(context: Context, args: argparse.Namespace) -> None:

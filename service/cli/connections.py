@@ -6,8 +6,8 @@ import argparse
 
 from ..application import apilog
 from ..terminal import line
+from .arguments import email
 from .command import Context, Subcommands, add_command
-from .types import email
 
 
 def connections(context: Context, args: argparse.Namespace) -> None:

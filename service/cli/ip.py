@@ -6,8 +6,8 @@ import argparse
 
 from ..application import networks
 from ..terminal import line, shown
+from .arguments import access_name, email, network
 from .command import Context, Subcommands, add_command, add_group
-from .types import access_name, email, network
 
 
 def _show_filter(args: argparse.Namespace, allowed: list[str]) -> None:

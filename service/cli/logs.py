@@ -7,8 +7,8 @@ import argparse
 from ..application import apilog
 from ..settings import MAX_RETENTION_DAYS
 from ..terminal import json_line, line
+from .arguments import MAX_LISTED, access_name, email, ip_address, moment, whole_number
 from .command import Context, Subcommands, add_command
-from .types import MAX_LISTED, access_name, email, ip_address, moment, whole_number
 
 
 def logs(context: Context, args: argparse.Namespace) -> None:

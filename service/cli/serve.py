@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from ..application.accounts import DEMO_USER, reset_demo_account
+from .arguments import whole_number
 from .command import Context, Subcommands, add_command
 from .db import db_upgrade
-from .types import whole_number
 
 # The most gunicorn workers `serve --workers` starts.
 MAX_WORKERS = 256

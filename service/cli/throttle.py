@@ -6,8 +6,8 @@ import argparse
 
 from ..application import throttle
 from ..terminal import line
+from .arguments import email, ip_address
 from .command import CommandError, Context, Subcommands, add_command, add_group
-from .types import email, ip_address
 
 
 def throttle_list(context: Context, args: argparse.Namespace) -> None:
