@@ -1,9 +1,15 @@
-"""The composition root: settings, engine, repository and operations, built once at start-up."""
+"""The composition root: settings, engine, repository and operations, built once at start-up.
+
+``CoreParts`` builds the first parts one at a time, each when first asked for:
+an operator command takes only what it uses (``wsdl`` neither the database nor
+Argon2). ``build_core`` takes them all, and the rest, for the server.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -44,12 +50,38 @@ class Core:
         return True
 
 
+class CoreParts:
+    """Settings -> engine -> units of work, and the password hasher: each built on first use."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._given = settings
+
+    @cached_property
+    def settings(self) -> Settings:
+        """The settings given, else read from the environment."""
+        return Settings.from_env() if self._given is None else self._given
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The engine for ``DATABASE_URL`` (it connects when first used)."""
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def units(self) -> UnitOfWorkFactory:
+        """Units of work on the engine."""
+        return UnitOfWorkFactory(self.engine)
+
+    @cached_property
+    def passwords(self) -> Passwords:
+        """The Argon2 hasher; building it computes one hash (the unknown user's)."""
+        return Passwords(self.settings.argon2)
+
+
 def build_core(settings: Settings | None = None) -> Core:
     """Build the core from ``settings`` (the environment by default)."""
-    settings = Settings.from_env() if settings is None else settings
-    engine = make_engine(settings.database_url)
-    units = UnitOfWorkFactory(engine)
-    passwords = Passwords(settings.argon2)
+    parts = CoreParts(settings)
+    settings, engine, units = parts.settings, parts.engine, parts.units
+    passwords = parts.passwords
     throttle = LoginThrottle(units, settings.throttle)
     cache = VerifiedCache(
         settings.secret_key or secrets.token_bytes(32),

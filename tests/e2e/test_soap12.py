@@ -9,7 +9,7 @@ import requests
 import zeep
 from lxml import etree
 
-from service.cli import COMMITTED_WSDL_URL
+from service.cli.wsdl import COMMITTED_WSDL_URL
 from tests.conftest import Store
 from tests.e2e.conftest import RunningServer
 from tests.e2e.soap import NS, items

@@ -8,7 +8,7 @@ from pathlib import Path
 import requests
 from lxml import etree
 
-from service.cli import COMMITTED_WSDL_URL
+from service.cli.wsdl import COMMITTED_WSDL_URL
 from tests.e2e.conftest import RunningServer
 
 COMMITTED = Path(__file__).resolve().parents[2] / "wsdl" / "UserService.wsdl"

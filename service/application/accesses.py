@@ -1,0 +1,61 @@
+"""API accesses: extra logins of an account, each with its own secret, state and filter."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from ..auth.passwords import Passwords
+from ..store.repository import ACCESS_LOGIN_PREFIX, AccessRecord
+from ..store.uow import UnitOfWorkFactory
+from .accounts import account_id
+from .errors import Refused
+
+
+@dataclass(frozen=True)
+class NewAccess:
+    """A created access's login and secret: the secret exists in clear only here, once."""
+
+    login: str
+    secret: str
+
+
+def create_access(
+    units: UnitOfWorkFactory, passwords: Passwords, email: str, name: str
+) -> NewAccess:
+    """Create the access ``name`` of the account ``email`` with a new login and secret."""
+    owner = account_id(units, email)
+    # Lower-case, as every login is compared.
+    created = NewAccess(ACCESS_LOGIN_PREFIX + secrets.token_hex(12), secrets.token_urlsafe(24))
+    with units.writing() as uow:
+        if uow.repository.access_id(owner, name) is not None:
+            raise Refused(f"{email} already has an access called {name}")
+        uow.repository.create_access(owner, name, created.login, passwords.hash(created.secret))
+        uow.commit()
+    return created
+
+
+def accesses(units: UnitOfWorkFactory, email: str) -> list[AccessRecord]:
+    """The account's accesses, its own login first, each with its last use."""
+    owner = account_id(units, email)
+    with units.reading() as uow:
+        return uow.repository.accesses(owner)
+
+
+def set_access_state(units: UnitOfWorkFactory, email: str, name: str, state: str) -> None:
+    """Enable, disable or revoke an access; a revoked one stays revoked."""
+    owner = account_id(units, email)
+    with units.writing() as uow:
+        if not uow.repository.set_access_state(owner, name, state):
+            raise Refused(f"{email} has no access {name} that can be {state}")
+        uow.commit()
+
+
+def access_ids(units: UnitOfWorkFactory, email: str, name: str) -> tuple[int, int]:
+    """The ids of the account ``email`` and of its access ``name``."""
+    owner = account_id(units, email)
+    with units.reading() as uow:
+        found = uow.repository.access_id(owner, name)
+    if found is None:
+        raise Refused(f"{email} has no access {name}")
+    return owner, found

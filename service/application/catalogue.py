@@ -1,0 +1,26 @@
+"""The city catalogue: towns an operator adds, and finding them by name."""
+
+from __future__ import annotations
+
+from ..store.uow import UnitOfWorkFactory
+from .errors import Refused
+from .inputs import cityname
+
+
+def add_city(units: UnitOfWorkFactory, cityid: int, countrycode: str, name: str) -> str:
+    """Add a town the catalogue lacks; returns its name as stored (trimmed)."""
+    name = cityname(name)
+    with units.writing() as uow:
+        if uow.repository.city_countrycode(cityid) is not None:
+            raise Refused(f"city {cityid} already exists")
+        uow.repository.add_city(cityid, countrycode, name)
+        uow.commit()
+    return name
+
+
+def find_cities(
+    units: UnitOfWorkFactory, countrycode: str, prefix: str, limit: int
+) -> list[tuple[int, str]]:
+    """A country's cities whose name starts with ``prefix``: (cityid, name), at most ``limit``."""
+    with units.reading() as uow:
+        return uow.repository.cities(countrycode, prefix, limit)
