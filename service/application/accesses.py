@@ -27,10 +27,12 @@ def create_access(
     owner = account_id(units, email)
     # Lower-case, as every login is compared.
     created = NewAccess(ACCESS_LOGIN_PREFIX + secrets.token_hex(12), secrets.token_urlsafe(24))
+    # Hashed before the write lock is taken: Argon2 takes a fraction of a second.
+    secret_hash = passwords.hash(created.secret)
     with units.writing() as uow:
         if uow.repository.access_id(owner, name) is not None:
             raise Refused(f"{email} already has an access called {name}")
-        uow.repository.create_access(owner, name, created.login, passwords.hash(created.secret))
+        uow.repository.create_access(owner, name, created.login, secret_hash)
         uow.commit()
     return created
 
