@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spyne import Array, ComplexModel, Decimal, Integer32, Unicode
 
-from ..domain.values import MAX_LENGTH
+from ..contract import MAX_LENGTH
 
 NAMESPACE = "urn:usermanagement:user:v1"
 

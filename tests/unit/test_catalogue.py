@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from service.contract import OPERATIONS
 from service.errors import ErrorCode, catalogue_table
-from service.operations import METHODS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -42,7 +42,7 @@ def test_readme_carries_the_current_table() -> None:
 
 
 def test_methods_are_the_documents() -> None:
-    assert list(METHODS) == [
+    assert list(OPERATIONS) == [
         "getbalance",
         "addaddress",
         "deleteaddress",
@@ -50,7 +50,7 @@ def test_methods_are_the_documents() -> None:
         "getchannels",
         "modifychannel",
     ]
-    assert METHODS["addaddress"].compulsory == (
+    assert OPERATIONS["addaddress"].compulsory == (
         "user",
         "password",
         "namelastname",
