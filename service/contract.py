@@ -49,10 +49,11 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Result:
-    """An operation's answer: its shape and the name it is answered under."""
+    """An operation's answer: its shape, the name it is answered under and what it is."""
 
     shape: Shape
     name: str | None = None
+    documentation: str = "nothing"
 
 
 @dataclass(frozen=True)
@@ -120,11 +121,24 @@ PASSWORD = Parameter(
 OPERATIONS: dict[str, Operation] = {
     operation.name: operation
     for operation in (
-        Operation("getbalance", "Get account balance", Result(Shape.DECIMAL, "balance")),
+        Operation(
+            "getbalance",
+            "Get account balance",
+            Result(
+                Shape.DECIMAL,
+                "balance",
+                "the account's balance, a decimal with two decimals, e.g. `125.50`",
+            ),
+        ),
         Operation(
             "addaddress",
             "Add new address; returns its id",
-            Result(Shape.INT, "idaddress"),
+            Result(
+                Shape.INT,
+                "idaddress",
+                "the new address's id (the document returns nothing; clients need the id"
+                " to delete it)",
+            ),
             parameters=(
                 Parameter(
                     "namelastname",
@@ -182,8 +196,16 @@ OPERATIONS: dict[str, Operation] = {
                 ErrorCode.ADDRESS_NOT_FOUND,
             ),
         ),
-        Operation("getaddresses", "Get address list", Result(Shape.ADDRESSES, "list")),
-        Operation("getchannels", "Get channel list", Result(Shape.CHANNELS, "list")),
+        Operation(
+            "getaddresses",
+            "Get address list",
+            Result(Shape.ADDRESSES, "list", "the account's `address` records, oldest first"),
+        ),
+        Operation(
+            "getchannels",
+            "Get channel list",
+            Result(Shape.CHANNELS, "list", "the account's `channel` records"),
+        ),
         Operation(
             "modifychannel",
             "Modify the status of a channel",
@@ -211,3 +233,25 @@ MAX_LENGTH: dict[str, int] = {
     if parameter.max_length is not None
 }
 """The text parameters' maximum lengths, in characters: WSDL facets and enforced checks."""
+
+
+def _described(parameter: Parameter) -> str:
+    kind = {Kind.TEXT: f"text, at most {parameter.max_length}", Kind.INT: "id", Kind.FLAG: "0/1"}
+    optional = ", optional" if not parameter.compulsory else ""
+    return f"`{parameter.name}` ({kind[parameter.kind]}{optional})"
+
+
+def operation_table() -> str:
+    """The operations as the Markdown table that the README carries."""
+    rows = [
+        "| Operation | Parameters (besides user, password) | Returns |",
+        "|---|---|---|",
+    ]
+    for operation in OPERATIONS.values():
+        parameters = ", ".join(_described(p) for p in operation.parameters) or "—"
+        result = operation.result
+        returns = result.documentation
+        if result.name is not None:
+            returns = f"`{result.name}`: {result.documentation}"
+        rows.append(f"| `{operation.name}` | {parameters} | {returns} |")
+    return "\n".join(rows)

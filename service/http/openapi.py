@@ -84,7 +84,9 @@ def _result_schema(operation: Operation) -> dict[str, Any]:
     if result.name is not None:
         value = {
             "type": "object",
-            "properties": {result.name: _RESULT_VALUES[result.shape]},
+            "properties": {
+                result.name: {**_RESULT_VALUES[result.shape], "description": result.documentation}
+            },
             "required": [result.name],
         }
     return {

@@ -1,10 +1,10 @@
-"""The error catalogue is the one source of the README table and the WSDL documentation."""
+"""The error catalogue and the contract table: the one source of the README tables and the WSDL."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from service.contract import OPERATIONS
+from service.contract import OPERATIONS, operation_table
 from service.errors import ErrorCode, catalogue_table
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -38,6 +38,12 @@ def test_faultcodes_name_the_side() -> None:
 def test_readme_carries_the_current_table() -> None:
     assert catalogue_table() in README.read_text(encoding="utf-8"), (
         "README.md's error table is stale: ./dev contract regenerates it"
+    )
+
+
+def test_readme_carries_the_current_operation_table() -> None:
+    assert operation_table() in README.read_text(encoding="utf-8"), (
+        "README.md's operation table is stale: ./dev contract regenerates it"
     )
 
 
