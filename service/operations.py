@@ -117,33 +117,13 @@ class UserOperations:
         """The account's balance."""
         return self._read(caller, credentials, lambda _, account: account.balance)
 
-    def addaddress(
-        self,
-        caller: Caller,
-        credentials: CallCredentials,
-        namelastname: Raw,
-        iscompany: Raw,
-        companyname: Raw,
-        documentid: Raw,
-        countrycode: Raw,
-        cityid: Raw,
-        cityname: Raw,
-        zipcode: Raw,
-        address: Raw,
-    ) -> int:
-        """Add an address to the account; returns its id (``idaddress``)."""
+    def addaddress(self, caller: Caller, credentials: CallCredentials, **parameters: Raw) -> int:
+        """Add an address to the account; returns its id (``idaddress``).
+
+        ``parameters``: addaddress's own, by their contract names, as received.
+        """
         with self._write(caller, credentials) as (uow, account):
-            new = parse_new_address(
-                namelastname=namelastname,
-                iscompany=iscompany,
-                companyname=companyname,
-                documentid=documentid,
-                countrycode=countrycode,
-                cityid=cityid,
-                cityname=cityname,
-                zipcode=zipcode,
-                address=address,
-            )
+            new = parse_new_address(**parameters)
             if not country_exists(new.countrycode):
                 raise UserApiError(ErrorCode.COUNTRY_NOT_FOUND)
             in_range = 0 < new.cityid <= INT32_MAX

@@ -152,8 +152,8 @@ class JsonApi:
         operation = OPERATIONS.get(name)
         if operation is None:
             raise UserApiError(ErrorCode.INCORRECT_METHOD)
-        arguments = [params.get(parameter.name) for parameter in operation.parameters]
-        result = getattr(self._operations, name)(caller, credentials, *arguments)
+        arguments = {p.name: params.get(p.name) for p in operation.parameters}
+        result = getattr(self._operations, name)(caller, credentials, **arguments)
         if caller.trace is not None:
             caller.trace.succeeded(result)
         return {} if operation.result.name is None else {operation.result.name: result}

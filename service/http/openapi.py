@@ -45,12 +45,14 @@ def _parameter_schema(parameter: Parameter) -> dict[str, Any]:
 
 def _record_schema(record: type, description: str) -> dict[str, Any]:
     """A record of a list result: the domain dataclass's fields, in order."""
-    types = {"int": {"type": "integer"}, "str": {"type": "string"}}
     fields = dataclasses.fields(record)
     return {
         "type": "object",
         "description": description,
-        "properties": {field.name: types[str(field.type)] for field in fields},
+        "properties": {
+            field.name: {"type": "integer" if field.type in (int, "int") else "string"}
+            for field in fields
+        },
         "required": [field.name for field in fields],
     }
 

@@ -60,12 +60,17 @@ _RESULT_TYPES = {
 def _declared(operation: Operation) -> Any:
     """The Spyne operation of ``operation``: its parameters in order, its result, its fault.
 
-    The function hands the received values to the core's method of the same name.
+    The function hands the received values, by name, to the core's method of the same name.
     """
+    names = [parameter.name for parameter in operation.parameters]
 
     def call(ctx: Any, user: Any, password: Any, *arguments: Any) -> Any:
         run = getattr(ctx.udc, operation.name)
-        return run(_caller(ctx), _credentials(ctx, user, password), *arguments)
+        return run(
+            _caller(ctx),
+            _credentials(ctx, user, password),
+            **dict(zip(names, arguments, strict=True)),
+        )
 
     call.__name__ = call.__qualname__ = operation.name
     call.__doc__ = _documentation(operation)
