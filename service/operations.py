@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
@@ -28,102 +27,6 @@ from .store.repository import AccountRecord
 from .store.uow import UnitOfWork, UnitOfWorkFactory, retry_if_lost
 
 T = TypeVar("T")
-
-# Codes every method can answer, in precedence order around the method's own.
-_LOGIN = (
-    ErrorCode.MISSING_USER,
-    ErrorCode.MISSING_PASSWORD,
-    ErrorCode.TOO_MANY_ATTEMPTS,
-    ErrorCode.INCORRECT_USER_PASSWORD,
-    ErrorCode.ACCESS_DISABLED,
-    ErrorCode.IP_NOT_ALLOWED,
-)
-_ALWAYS = (
-    ErrorCode.MALFORMED_REQUEST,
-    ErrorCode.REQUEST_TOO_LARGE,
-    ErrorCode.REQUEST_TIMEOUT,
-    ErrorCode.SERVICE_UNAVAILABLE,
-    ErrorCode.INTERNAL_ERROR,
-)
-
-
-@dataclass(frozen=True)
-class Method:
-    """A method of class ``user``: its parameters and the codes it can answer."""
-
-    name: str
-    summary: str
-    # Parameters after ``user`` and ``password``, in the document's order.
-    parameters: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-    errors: tuple[ErrorCode, ...] = ()
-
-    @property
-    def compulsory(self) -> tuple[str, ...]:
-        """The compulsory parameters, ``user`` and ``password`` included."""
-        return ("user", "password", *(p for p in self.parameters if p not in self.optional))
-
-    @property
-    def codes(self) -> tuple[ErrorCode, ...]:
-        """Every code this method can answer, most precedent first."""
-        return (*_LOGIN, *self.errors, *_ALWAYS)
-
-
-_PARAM_CHECKS = (
-    ErrorCode.MISSING_COMPULSORY_PARAM,
-    ErrorCode.PARAM_TOO_LONG,
-    ErrorCode.INCORRECT_PARAM_VALUE,
-)
-
-METHODS: dict[str, Method] = {
-    m.name: m
-    for m in (
-        Method("getbalance", "Get account balance"),
-        Method(
-            "addaddress",
-            "Add new address; returns its id",
-            parameters=(
-                "namelastname",
-                "iscompany",
-                "companyname",
-                "documentid",
-                "countrycode",
-                "cityid",
-                "cityname",
-                "zipcode",
-                "address",
-            ),
-            optional=("companyname",),
-            errors=(
-                *_PARAM_CHECKS,
-                ErrorCode.EMPTY_COUNTRYCODE,
-                ErrorCode.EMPTY_CITY,
-                ErrorCode.COUNTRY_NOT_FOUND,
-                ErrorCode.CITY_NOT_FOUND,
-                ErrorCode.TOO_MANY_ADDRESSES,
-            ),
-        ),
-        Method(
-            "deleteaddress",
-            "Remove an address",
-            parameters=("idaddress",),
-            errors=(
-                ErrorCode.MISSING_COMPULSORY_PARAM,
-                ErrorCode.INCORRECT_PARAM_VALUE,
-                ErrorCode.ADDRESS_NOT_FOUND,
-            ),
-        ),
-        Method("getaddresses", "Get address list"),
-        Method("getchannels", "Get channel list"),
-        Method(
-            "modifychannel",
-            "Modify the status of a channel",
-            parameters=("channelname", "active"),
-            errors=(*_PARAM_CHECKS, ErrorCode.CHANNEL_NOT_FOUND),
-        ),
-    )
-}
-"""The methods of class ``user``, in the document's order."""
 
 
 def country_exists(countrycode: str) -> bool:
@@ -214,33 +117,13 @@ class UserOperations:
         """The account's balance."""
         return self._read(caller, credentials, lambda _, account: account.balance)
 
-    def addaddress(
-        self,
-        caller: Caller,
-        credentials: CallCredentials,
-        namelastname: Raw,
-        iscompany: Raw,
-        companyname: Raw,
-        documentid: Raw,
-        countrycode: Raw,
-        cityid: Raw,
-        cityname: Raw,
-        zipcode: Raw,
-        address: Raw,
-    ) -> int:
-        """Add an address to the account; returns its id (``idaddress``)."""
+    def addaddress(self, caller: Caller, credentials: CallCredentials, **parameters: Raw) -> int:
+        """Add an address to the account; returns its id (``idaddress``).
+
+        ``parameters``: addaddress's own, by their contract names, as received.
+        """
         with self._write(caller, credentials) as (uow, account):
-            new = parse_new_address(
-                namelastname=namelastname,
-                iscompany=iscompany,
-                companyname=companyname,
-                documentid=documentid,
-                countrycode=countrycode,
-                cityid=cityid,
-                cityname=cityname,
-                zipcode=zipcode,
-                address=address,
-            )
+            new = parse_new_address(**parameters)
             if not country_exists(new.countrycode):
                 raise UserApiError(ErrorCode.COUNTRY_NOT_FOUND)
             in_range = 0 < new.cityid <= INT32_MAX

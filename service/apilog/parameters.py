@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import json
 
+from ..contract import PARAMETERS
 from ..domain.values import xml_cleaned
-from ..operations import METHODS
 
 # The contract's parameter names whose values the log keeps: the JSON APIs'
 # class and method, the user, and every method's parameters. The password never.
-LOGGED_PARAMETERS = frozenset(
-    {"class", "method", "user", *(name for m in METHODS.values() for name in m.parameters)}
-)
+LOGGED_PARAMETERS = frozenset({"class", "method", *PARAMETERS}) - {"password"}
 # Stored masked when the operator asks for it (personal data).
-PERSONAL_PARAMETERS = frozenset(
-    {"namelastname", "companyname", "documentid", "address", "zipcode", "cityname"}
-)
+PERSONAL_PARAMETERS = frozenset(name for name, p in PARAMETERS.items() if p.personal)
 REDACTED = "[redacted]"
 MAX_NAME = 64
 MAX_VALUE = 200

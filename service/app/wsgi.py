@@ -13,6 +13,7 @@ from ..domain.caller import Caller
 from ..domain.trace import CallTrace
 from ..errors import ErrorCode
 from ..http.api import JsonApi, error_payload
+from ..http.openapi import openapi_json
 from ..logs import log_internal_error
 from ..soap.faults import CONTENT_TYPES, fault_document
 from .body import BodyLimits
@@ -26,6 +27,7 @@ READY_PATH = "/health/ready"
 # The JSON transports, by path: the Caller's api name.
 JSON_PATHS = {"/api/http/": "http", "/api/basic/": "basic", "/api/jwt/": "jwt"}
 TOKEN_PATH = "/api/jwt/token"  # noqa: S105 (a path)
+OPENAPI_PATH = "/api/openapi.json"
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -44,7 +46,7 @@ def _plain(start_response: StartResponse, status: str, body: bytes, *headers: An
 
 
 class UserManagementApp:
-    """The service's WSGI callable: SOAP 1.1 and 1.2, the JSON transports, /health."""
+    """The service's WSGI callable: SOAP 1.1 and 1.2, the JSON transports, OpenAPI, /health."""
 
     def __init__(self, core: Core) -> None:
         self.core = core
@@ -56,6 +58,7 @@ class UserManagementApp:
         self.soap12 = SoapRoute(core, limits, "1.2", SOAP12_PATH)
         self._soap = {route.path: route for route in (self.soap11, self.soap12)}
         self._json = JsonApi(core.operations, limits)
+        self._openapi = openapi_json()
 
     def _caller(self, environ: Environ, api: str) -> Caller:
         return Caller(client_address(environ, self.core.settings), api, environ.get(TRACE))
@@ -132,6 +135,15 @@ class UserManagementApp:
                 return self._json.issue_token(environ, start_response, self._caller(environ, "jwt"))
 
             return self._logged(environ, start_response, "jwt", issue)
+        if path == OPENAPI_PATH and method in ("GET", "HEAD"):
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "application/json; charset=utf-8"),
+                    ("Content-Length", str(len(self._openapi))),
+                ],
+            )
+            return [self._openapi]
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _plain(start_response, "200 OK", b"ok\n")
         if path == READY_PATH and method in ("GET", "HEAD"):

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
+from ..contract import MAX_LENGTH
 from ..domain.caller import Caller
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
 from ..domain.ip import parse_ip, parse_network
-from ..domain.values import MAX_LENGTH, is_blank, xml_safe
+from ..domain.values import is_blank, xml_safe
 from ..errors import ErrorCode, UserApiError
 from ..store.repository import AccountRecord, Repository
 from .cache import VerifiedCache

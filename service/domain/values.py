@@ -9,28 +9,13 @@ from __future__ import annotations
 
 import re
 
+from ..contract import MAX_LENGTH
 from ..errors import ErrorCode, UserApiError
 
 Raw = str | int | None
 """A parameter as received: None when absent, "" when empty."""
 
 INT32_MAX = 2**31 - 1
-
-# Maximum lengths of text parameters, in characters. The WSDL declares them as
-# maxLength and every transport enforces them here with PARAM_TOO_LONG.
-MAX_LENGTH: dict[str, int] = {
-    "user": 254,
-    "password": 256,
-    "namelastname": 200,
-    "companyname": 200,
-    "documentid": 50,
-    "countrycode": 64,
-    "cityname": 200,
-    "zipcode": 20,
-    "address": 500,
-    "channelname": 64,
-}
-
 
 # Characters XML 1.0 cannot carry: C0 controls but tab, LF and CR, U+FFFE, U+FFFF and
 # lone surrogates. Stored, they would make another transport's answer unwritable.

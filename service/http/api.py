@@ -17,16 +17,16 @@ from decimal import Decimal
 from typing import Any
 
 from ..app.body import BodyError, BodyLimits, read_body
+from ..contract import CLASS, OPERATIONS
 from ..domain.caller import Caller
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
 from ..errors import ErrorCode, UserApiError
 from ..logs import log_internal_error
-from ..operations import METHODS, UserOperations
+from ..operations import UserOperations
 from .form import read_params
 
 StartResponse = Callable[..., Any]
 
-CLASS = "user"
 REALM = 'realm="User Management API", charset="UTF-8"'
 
 
@@ -149,19 +149,14 @@ class JsonApi:
         name = params.get("method", "").strip().lower()
         if not name:
             raise UserApiError(ErrorCode.MISSING_METHOD)
-        if name not in METHODS:
+        operation = OPERATIONS.get(name)
+        if operation is None:
             raise UserApiError(ErrorCode.INCORRECT_METHOD)
-        arguments = [params.get(parameter) for parameter in METHODS[name].parameters]
-        result = getattr(self._operations, name)(caller, credentials, *arguments)
+        arguments = {p.name: params.get(p.name) for p in operation.parameters}
+        result = getattr(self._operations, name)(caller, credentials, **arguments)
         if caller.trace is not None:
             caller.trace.succeeded(result)
-        if name == "getbalance":
-            return {"balance": result}
-        if name == "addaddress":
-            return {"idaddress": result}
-        if isinstance(result, list):
-            return {"list": result}
-        return {}
+        return {} if operation.result.name is None else {operation.result.name: result}
 
     def _respond(
         self,

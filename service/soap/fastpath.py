@@ -23,6 +23,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..contract import OPERATIONS
 from ..domain.address import Address
 from ..domain.caller import Caller
 from ..domain.channel import Channel
@@ -42,8 +43,10 @@ from .wsse import credentials_for
 _ENVELOPE = {"1.1": SOAP11_ENV, "1.2": SOAP12_ENV}
 _PREFIX = {"1.1": "soap11env", "1.2": "soap12env"}
 _PARAMETERS = {f"{{{NAMESPACE}}}user": "user", f"{{{NAMESPACE}}}password": "password"}
-# Each operation: the response's result element and how its value is written.
-_RESULTS = {"getbalance": "balance", "getaddresses": "list", "getchannels": "list"}
+# The plain reads this path answers, each with the name of its response's result element.
+_RESULTS = {
+    name: OPERATIONS[name].result.name for name in ("getbalance", "getaddresses", "getchannels")
+}
 # Wrapper member names of the list types (soap/types.py: AddressList, ChannelList).
 _MEMBERS = {Address: "address", Channel: "channel"}
 

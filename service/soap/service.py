@@ -1,16 +1,16 @@
-"""UserService: one thin SOAP operation per method of class ``user``."""
+"""UserService: the Spyne declaration of class ``user``, one operation per entry of the contract."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import types
 from typing import Any
 
 from spyne import ServiceBase, rpc
 
 from ..app.client import CLIENT_ADDRESS, TRACE
+from ..contract import OPERATIONS, Kind, Operation, Parameter, Shape
 from ..domain.caller import Caller
 from ..domain.credentials import PasswordCredentials
-from ..operations import METHODS
 from .faults import to_fault
 from .tracing import leaf_texts, note_call
 from .types import AddressList, Amount, ChannelList, Int, IntParam, UserServiceFault, text_param
@@ -32,135 +32,87 @@ def _credentials(ctx: Any, user: Any, password: Any) -> PasswordCredentials:
     return credentials_for(ctx.in_header_doc, user, password)
 
 
-def _documented(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Give an operation its wsdl:documentation: compulsory parameters and every code."""
-    method = METHODS[function.__name__]
-    optional = f" Optional: {', '.join(method.optional)}." if method.optional else ""
-    codes = ", ".join(code.name for code in method.codes)
-    function.__doc__ = (
-        f"{method.summary}. Compulsory: {', '.join(method.compulsory)}.{optional}"
+def _documentation(operation: Operation) -> str:
+    """An operation's wsdl:documentation: its compulsory parameters and every code."""
+    optional = f" Optional: {', '.join(operation.optional)}." if operation.optional else ""
+    codes = ", ".join(code.name for code in operation.codes)
+    return (
+        f"{operation.summary}. Compulsory: {', '.join(operation.compulsory)}.{optional}"
         f" Faults (detail UserServiceFault/code): {codes}."
         " user/password may come instead in a WS-Security UsernameToken (PasswordText),"
         " which adds INVALID_SECURITY_HEADER and UNSUPPORTED_PASSWORD_TYPE."
     )
-    return function
 
 
-class UserService(ServiceBase):
-    """Class ``user`` of the User Management API. ``ctx.udc`` is the core's ``UserOperations``."""
+def _parameter_type(parameter: Parameter) -> Any:
+    """The Spyne type of a request parameter: a named text type, or ``xs:int``."""
+    return text_param(parameter.name) if parameter.kind is Kind.TEXT else IntParam
 
-    @classmethod
-    def call_wrapper(cls, ctx: Any, args: Any = None) -> Any:
-        """Run the operation; every error leaves as a coded fault."""
-        trace = ctx.transport.req_env.get(TRACE)
-        if trace is not None:
-            note_call(trace, ctx.descriptor.name, leaf_texts(ctx.in_body_doc))
-        try:
-            result = super().call_wrapper(ctx, args)
-        except Exception as error:
-            fault = to_fault(error)
-            if fault.retry_after is not None:
-                ctx.transport.resp_headers["Retry-After"] = str(fault.retry_after)
-            raise fault from None
-        if trace is not None:
-            trace.succeeded(result)
-        return result
 
-    @rpc(
-        text_param("user"),
-        text_param("password"),
-        _returns=Amount,
-        _out_variable_name="balance",
-        _throws=_THROWS,
-    )
-    @_documented
-    def getbalance(ctx, user, password):
-        return ctx.udc.getbalance(_caller(ctx), _credentials(ctx, user, password))
+_RESULT_TYPES = {
+    Shape.DECIMAL: Amount,
+    Shape.INT: Int,
+    Shape.ADDRESSES: AddressList,
+    Shape.CHANNELS: ChannelList,
+}
 
-    @rpc(
-        text_param("user"),
-        text_param("password"),
-        text_param("namelastname"),
-        IntParam,
-        text_param("companyname"),
-        text_param("documentid"),
-        text_param("countrycode"),
-        IntParam,
-        text_param("cityname"),
-        text_param("zipcode"),
-        text_param("address"),
-        _returns=Int,
-        _out_variable_name="idaddress",
-        _throws=_THROWS,
-    )
-    @_documented
-    def addaddress(
-        ctx,
-        user,
-        password,
-        namelastname,
-        iscompany,
-        companyname,
-        documentid,
-        countrycode,
-        cityid,
-        cityname,
-        zipcode,
-        address,
-    ):
-        return ctx.udc.addaddress(
+
+def _declared(operation: Operation) -> Any:
+    """The Spyne operation of ``operation``: its parameters in order, its result, its fault.
+
+    The function hands the received values, by name, to the core's method of the same name.
+    """
+    names = [parameter.name for parameter in operation.parameters]
+
+    def call(ctx: Any, user: Any, password: Any, *arguments: Any) -> Any:
+        run = getattr(ctx.udc, operation.name)
+        return run(
             _caller(ctx),
             _credentials(ctx, user, password),
-            namelastname,
-            iscompany,
-            companyname,
-            documentid,
-            countrycode,
-            cityid,
-            cityname,
-            zipcode,
-            address,
+            **dict(zip(names, arguments, strict=True)),
         )
 
-    @rpc(
-        text_param("user"),
-        text_param("password"),
-        IntParam,
+    call.__name__ = call.__qualname__ = operation.name
+    call.__doc__ = _documentation(operation)
+    returns: dict[str, Any] = {}
+    if operation.result.shape is not Shape.NOTHING:
+        returns = {
+            "_returns": _RESULT_TYPES[operation.result.shape],
+            "_out_variable_name": operation.result.name,
+        }
+    return rpc(
+        *(_parameter_type(parameter) for parameter in operation.inputs),
+        _args=tuple(parameter.name for parameter in operation.inputs),
         _throws=_THROWS,
-    )
-    @_documented
-    def deleteaddress(ctx, user, password, idaddress):
-        ctx.udc.deleteaddress(_caller(ctx), _credentials(ctx, user, password), idaddress)
+        **returns,
+    )(call)
 
-    @rpc(
-        text_param("user"),
-        text_param("password"),
-        _returns=AddressList,
-        _out_variable_name="list",
-        _throws=_THROWS,
-    )
-    @_documented
-    def getaddresses(ctx, user, password):
-        return ctx.udc.getaddresses(_caller(ctx), _credentials(ctx, user, password))
 
-    @rpc(
-        text_param("user"),
-        text_param("password"),
-        _returns=ChannelList,
-        _out_variable_name="list",
-        _throws=_THROWS,
-    )
-    @_documented
-    def getchannels(ctx, user, password):
-        return ctx.udc.getchannels(_caller(ctx), _credentials(ctx, user, password))
+def _call_wrapper(cls: Any, ctx: Any, args: Any = None) -> Any:
+    """Run the operation; every error leaves as a coded fault."""
+    trace = ctx.transport.req_env.get(TRACE)
+    if trace is not None:
+        note_call(trace, ctx.descriptor.name, leaf_texts(ctx.in_body_doc))
+    try:
+        result = super(UserService, cls).call_wrapper(ctx, args)
+    except Exception as error:
+        fault = to_fault(error)
+        if fault.retry_after is not None:
+            ctx.transport.resp_headers["Retry-After"] = str(fault.retry_after)
+        raise fault from None
+    if trace is not None:
+        trace.succeeded(result)
+    return result
 
-    @rpc(
-        text_param("user"),
-        text_param("password"),
-        text_param("channelname"),
-        IntParam,
-        _throws=_THROWS,
+
+def _body(namespace: dict[str, Any]) -> None:
+    namespace["__module__"] = __name__
+    namespace["__doc__"] = (
+        "Class ``user`` of the User Management API, one operation per entry of the contract."
+        " ``ctx.udc`` is the core's ``UserOperations``."
     )
-    @_documented
-    def modifychannel(ctx, user, password, channelname, active):
-        ctx.udc.modifychannel(_caller(ctx), _credentials(ctx, user, password), channelname, active)
+    namespace["call_wrapper"] = classmethod(_call_wrapper)
+    namespace.update({name: _declared(operation) for name, operation in OPERATIONS.items()})
+
+
+UserService: type[ServiceBase] = types.new_class("UserService", (ServiceBase,), exec_body=_body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..contract import CLASS
 from ..domain.trace import CallTrace
 
 
@@ -18,6 +19,6 @@ def leaf_texts(call: etree._Element) -> dict[str, str]:
 
 def note_call(trace: CallTrace, method: str, parameters: dict[str, str]) -> None:
     """Record the method and its parameters on the call's trace."""
-    trace.api_class = "user"
+    trace.api_class = CLASS
     trace.method = method
     trace.parameters = parameters

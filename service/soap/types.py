@@ -8,9 +8,13 @@ flags are ``xs:int``; the balance is ``xs:decimal``; lists are named wrapper typ
 
 from __future__ import annotations
 
+import dataclasses
+
 from spyne import Array, ComplexModel, Decimal, Integer32, Unicode
 
-from ..domain.values import MAX_LENGTH
+from ..contract import MAX_LENGTH
+from ..domain.address import Address as AddressRecord
+from ..domain.channel import Channel as ChannelRecord
 
 NAMESPACE = "urn:usermanagement:user:v1"
 
@@ -43,29 +47,21 @@ class _Model(ComplexModel):
     __namespace__ = NAMESPACE
 
 
+def _fields(record: type) -> list[tuple[str, type]]:
+    """A record's fields in order, each ``xs:int`` or text as its domain dataclass declares."""
+    return [(f.name, Int if f.type in (int, "int") else Text) for f in dataclasses.fields(record)]
+
+
 class Address(_Model):
     """One address of the account."""
 
-    _type_info = [
-        ("id", Int),
-        ("namelastname", Text),
-        ("iscompany", Int),
-        ("companyname", Text),
-        ("documentid", Text),
-        ("countrycode", Text),
-        ("cityid", Int),
-        ("cityname", Text),
-        ("zipcode", Text),
-        ("address", Text),
-        ("verified", Int),
-        ("addressverified", Int),
-    ]
+    _type_info = _fields(AddressRecord)
 
 
 class Channel(_Model):
     """One channel of the account."""
 
-    _type_info = [("channeltype", Text), ("channelname", Text), ("active", Int)]
+    _type_info = _fields(ChannelRecord)
 
 
 AddressList = Array(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -161,21 +161,9 @@ _THROTTLE_COLUMNS = (
     models.LoginThrottle.blocked_until,
 )
 _a = models.Address
+# The columns of an Address record, in its fields' order (the model's columns carry their names).
 _ADDRESSES = PreparedRead(
-    select(
-        _a.id,
-        _a.namelastname,
-        _a.iscompany,
-        _a.companyname,
-        _a.documentid,
-        _a.countrycode,
-        _a.cityid,
-        _a.cityname,
-        _a.zipcode,
-        _a.address,
-        _a.verified,
-        _a.addressverified,
-    )
+    select(*(getattr(_a, field.name) for field in fields(Address)))
     .where(_a.account_id == bindparam("account_id"))
     .order_by(_a.id)
 )
@@ -334,18 +322,7 @@ class Repository:
     def add_address(self, account_id: int, new: NewAddress) -> int:
         """Store a new, unverified address and return its id."""
         address = models.Address(
-            account_id=account_id,
-            namelastname=new.namelastname,
-            iscompany=new.iscompany,
-            companyname=new.companyname,
-            documentid=new.documentid,
-            countrycode=new.countrycode,
-            cityid=new.cityid,
-            cityname=new.cityname,
-            zipcode=new.zipcode,
-            address=new.address,
-            verified=0,
-            addressverified=0,
+            account_id=account_id, **asdict(new), verified=0, addressverified=0
         )
         self.session.add(address)
         self.session.flush()

@@ -19,7 +19,7 @@ from tests.e2e.test_soap_operations import address_params
 def test_backup_and_restore(store: Store, tmp_path: Path) -> None:
     user, password = store.account("77.70")
     login = PasswordCredentials(user, password)
-    idaddress = store.core.operations.addaddress(CALLER, login, *address_params().values())
+    idaddress = store.core.operations.addaddress(CALLER, login, **address_params())
     backup_file = tmp_path / "backup.dump"
     made = run(store, "backup", str(backup_file))
     assert made.returncode == 0, made.stderr

@@ -11,6 +11,7 @@ import pytest
 
 from service.domain.credentials import PasswordCredentials
 from tests.conftest import CALLER, Store
+from tests.e2e.test_soap_operations import address_params
 
 
 def run(store: Store | None, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -103,15 +104,7 @@ def test_operator_adds_a_town_and_addresses_use_it(store: Store) -> None:
     idaddress = store.core.operations.addaddress(
         CALLER,
         PasswordCredentials(user, password),
-        "A B",
-        0,
-        None,
-        "X1",
-        "ES",
-        town,
-        "Villanueva",
-        "1",
-        "Calle 1",
+        **address_params(countrycode="ES", cityid=town, cityname="Villanueva"),
     )
     verified = run(store, "address", "verify", str(idaddress), "--addressverified", "1")
     assert verified.returncode == 0, verified.stderr

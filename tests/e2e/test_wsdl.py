@@ -111,7 +111,7 @@ def test_get_without_wsdl_is_not_allowed(server: RunningServer) -> None:
 
 
 def test_wsdl_declares_every_text_limit(server: RunningServer) -> None:
-    from service.domain.values import MAX_LENGTH
+    from service.contract import MAX_LENGTH
 
     text = fetch(server).decode()
     for name, length in MAX_LENGTH.items():

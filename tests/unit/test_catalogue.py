@@ -1,11 +1,11 @@
-"""The error catalogue is the one source of the README table and the WSDL documentation."""
+"""The error catalogue and the contract table: the one source of the README tables and the WSDL."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from service.contract import OPERATIONS, operation_table
 from service.errors import ErrorCode, catalogue_table
-from service.operations import METHODS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -41,8 +41,14 @@ def test_readme_carries_the_current_table() -> None:
     )
 
 
+def test_readme_carries_the_current_operation_table() -> None:
+    assert operation_table() in README.read_text(encoding="utf-8"), (
+        "README.md's operation table is stale: ./dev contract regenerates it"
+    )
+
+
 def test_methods_are_the_documents() -> None:
-    assert list(METHODS) == [
+    assert list(OPERATIONS) == [
         "getbalance",
         "addaddress",
         "deleteaddress",
@@ -50,7 +56,7 @@ def test_methods_are_the_documents() -> None:
         "getchannels",
         "modifychannel",
     ]
-    assert METHODS["addaddress"].compulsory == (
+    assert OPERATIONS["addaddress"].compulsory == (
         "user",
         "password",
         "namelastname",
