@@ -6,7 +6,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..auth.credentials import normalise_user
-from ..domain.values import MAX_LENGTH, xml_safe
+from ..contract import MAX_LENGTH
+from ..domain.values import xml_safe
 from ..store.money import PRECISION, SCALE
 from .errors import Refused
 

@@ -7,7 +7,7 @@ import sys
 
 from ..application import inputs
 from ..application.errors import Refused
-from ..domain.values import MAX_LENGTH
+from ..contract import MAX_LENGTH
 from .command import CommandError
 
 CREDENTIAL_HELP = (
