@@ -1,0 +1,100 @@
+"""The service as operators install it: a non-editable wheel, no extras, run from elsewhere."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import zeep
+
+from bench.tcp_proxy import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED_WSDL = ROOT / "wsdl" / "UserService.wsdl"
+USER, PASSWORD = "op@example.com", "wheel-pw-1"
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_serves_every_feature(tmp_path: Path) -> None:
+    plain = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", "dist", str(ROOT)],
+        tmp_path,
+        plain,
+    )
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    run([sys.executable, "-m", "venv", "venv"], tmp_path, plain)
+    python = tmp_path / "venv" / "bin" / "python"
+    run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], tmp_path, plain)
+    # Run from a folder that is not the checkout: only the installed package can answer.
+    home = tmp_path / "operator"
+    home.mkdir()
+    env = {
+        **plain,
+        "DATABASE_URL": f"sqlite:///{home}/var/service.sqlite3",
+        "USERAPI_CITY_POPULATION_CUTOFF": "15000",
+        "USERAPI_ARGON2_TIME_COST": "1",
+        "USERAPI_ARGON2_MEMORY_KIB": "64",
+        "USERAPI_ARGON2_PARALLELISM": "1",
+    }
+    command = str(tmp_path / "venv" / "bin" / "usermanagement")
+    located = run([str(python), "-c", "import service; print(service.__file__)"], home, env)
+    assert str(tmp_path / "venv") in located.stdout
+    run([command, "db", "upgrade"], home, env)
+    account = ["account", "create", USER, "--password", PASSWORD, "--balance", "7.25"]
+    run([command, *account], home, env)
+    port = free_port()
+    server = subprocess.Popen(
+        [command, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=home,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        client = zeep.Client(f"{url}/api/soap/?wsdl")
+        assert str(client.service.getbalance(user=USER, password=PASSWORD)) == "7.25"
+        served = requests.get(f"{url}/api/soap/?wsdl", timeout=10).content
+        assert served.replace(url.encode(), b"http://localhost:8000") == COMMITTED_WSDL.read_bytes()
+        assert (
+            requests.get(f"{url}/api/openapi.json", timeout=10).json()["openapi"].startswith("3.1")
+        )
+        reply = requests.get(
+            f"{url}/api/http/",
+            params={"class": "user", "method": "getchannels", "user": USER, "password": PASSWORD},
+            timeout=10,
+        )
+        assert len(reply.json()["result"]["list"]) == 3
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert server.returncode == 0
