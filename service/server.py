@@ -7,7 +7,6 @@ serve`` uses them directly, or a config file given with ``--config``.
 from __future__ import annotations
 
 import gc
-import os
 from typing import Any
 
 from gunicorn import util
@@ -21,13 +20,9 @@ from .settings import Settings
 def default_options(settings: Settings) -> dict[str, Any]:
     """gunicorn settings for two cores behind a buffering proxy."""
     return {
-        "bind": os.environ.get("USERAPI_BIND", "127.0.0.1:8000"),
-        # Sync workers (the proxy in front buffers slow clients). Three on two cores:
-        # a sync worker also waits (for the database's answer, for the client to close
-        # the connection after the answer), and a third fills those gaps. Measured
-        # with bench/run.py (README, Performance): more getbalance than two on SQLite
-        # and PostgreSQL; four serve more still, but lift a bare app's ceiling more.
-        "workers": 3,
+        "bind": settings.bind,
+        # Sync workers: the proxy in front buffers slow clients.
+        "workers": settings.workers,
         "worker_class": "service.server.SyncWorker",
         "timeout": 30,
         "graceful_timeout": 10,
@@ -81,7 +76,7 @@ class SyncWorker(sync.SyncWorker):
         """Accept a connection whose reads time out."""
         client, address = listener.accept()
         core = getattr(self.wsgi, "core", None)
-        client.settimeout(core.settings.request_timeout if core else 4.0)
+        client.settimeout((core.settings if core else Settings()).request_timeout)
         util.close_on_exec(client)
         self.handle(listener, client, address)
 

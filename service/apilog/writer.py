@@ -112,10 +112,10 @@ class ApiLogWriter:
         self,
         units: UnitOfWorkFactory,
         *,
-        enabled: bool = True,
-        mask_personal: bool = False,
-        flush_seconds: float = 1.0,
-        max_pending: int = 10_000,
+        enabled: bool,
+        mask_personal: bool,
+        flush_seconds: float,
+        max_pending: int,
     ) -> None:
         self._units = units
         self.enabled = enabled

@@ -26,9 +26,9 @@ _CHUNK = 64 * 1024
 class BodyLimits:
     """How much a request body may hold and how long it may take to arrive."""
 
-    max_bytes: int = 64 * 1024
-    read_timeout: float = 2.0
-    total_timeout: float = 4.0
+    max_bytes: int
+    read_timeout: float
+    total_timeout: float
 
 
 class BodyError(Exception):

@@ -22,7 +22,7 @@ from collections import OrderedDict
 class VerifiedCache:
     """Remembers which password hash a (user, password) pair was verified against."""
 
-    def __init__(self, secret: bytes, max_entries: int = 10_000, ttl_seconds: float = 300) -> None:
+    def __init__(self, secret: bytes, max_entries: int, ttl_seconds: float) -> None:
         # BLAKE2b takes a key of at most 64 bytes: a longer secret is hashed to one.
         self._secret = secret if len(secret) <= 64 else hashlib.blake2b(secret).digest()
         self._max_entries = max_entries

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..application import apilog
-from ..settings import MAX_RETENTION_DAYS
+from ..settings import setting
 from ..terminal import json_line, line
 from .arguments import MAX_LISTED, access_name, email, ip_address, moment, whole_number
 from .command import Context, Subcommands, add_command
@@ -65,9 +65,10 @@ def register(commands: Subcommands) -> None:
     sub.add_argument("--until", type=moment)
     sub.add_argument("--limit", type=whole_number(1, MAX_LISTED), default=100)
     sub.add_argument("--json", action="store_true", help="one JSON object a line")
+    retention = setting("api_log_retention_days")
     sub = add_command(commands, "logs-purge", logs_purge)
     sub.add_argument(
         "--days",
-        type=whole_number(1, MAX_RETENTION_DAYS),
-        help="keep this many days, 1 or more (default: the retention)",
+        type=whole_number(retention.minimum, retention.maximum),
+        help=f"keep this many days, {retention.minimum} or more (default {retention.name})",
     )

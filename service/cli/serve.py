@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..application.accounts import DEMO_USER, reset_demo_account
+from ..settings import setting
 from .arguments import whole_number
 from .command import Context, Subcommands, add_command
 from .db import db_upgrade
-
-# The most gunicorn workers `serve --workers` starts.
-MAX_WORKERS = 256
 
 
 def serve(context: Context, args: argparse.Namespace) -> None:
@@ -31,7 +29,7 @@ def demo(context: Context, args: argparse.Namespace) -> None:
     """Prepare the database, (re)set the demo account and serve."""
     db_upgrade(context, args)
     demo_password = reset_demo_account(context.units, context.passwords)
-    bind = args.bind or "127.0.0.1:8000"
+    bind = args.bind or context.settings.bind
     print(
         "\nUser Management API\n"
         f"  WSDL:     http://{bind}/api/soap/?wsdl  (SOAP 1.2: /api/soap12/?wsdl)\n"
@@ -47,10 +45,13 @@ def demo(context: Context, args: argparse.Namespace) -> None:
 
 def register(commands: Subcommands) -> None:
     """``serve`` and ``demo``."""
+    bind, workers = setting("bind"), setting("workers")
     for name, run in (("serve", serve), ("demo", demo)):
         sub = add_command(commands, name, run)
-        sub.add_argument("--bind", help="HOST:PORT (default 127.0.0.1:8000)")
+        sub.add_argument("--bind", help=f"HOST:PORT (default {bind.name}, or {bind.default})")
         sub.add_argument(
-            "--workers", type=whole_number(1, MAX_WORKERS), help="gunicorn workers (default 3)"
+            "--workers",
+            type=whole_number(workers.minimum, workers.maximum),
+            help=f"gunicorn workers (default {workers.name}, or {workers.default})",
         )
         sub.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py")

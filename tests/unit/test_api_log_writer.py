@@ -20,6 +20,13 @@ from service.store.uow import UnitOfWorkFactory
 from tests.conftest import Store
 
 
+def quiet_writer(units: UnitOfWorkFactory, max_pending: int = 1000) -> ApiLogWriter:
+    """A writer whose thread waits an hour between flushes: the test flushes it."""
+    return ApiLogWriter(
+        units, enabled=True, mask_personal=False, flush_seconds=3600, max_pending=max_pending
+    )
+
+
 def traces(agent: str, count: int) -> list[CallTrace]:
     return [CallTrace("192.0.2.1", "http", agent, method="getbalance") for _ in range(count)]
 
@@ -31,7 +38,7 @@ def stored(store: Store, agent: str) -> int:
 
 
 def test_pending_records_are_bounded_and_flushed(store: Store) -> None:
-    writer = ApiLogWriter(store.core.units, flush_seconds=3600, max_pending=50)
+    writer = quiet_writer(store.core.units, max_pending=50)
     agent = f"bound-{uuid.uuid4().hex}"
     for trace in traces(agent, 200):
         writer.record(trace, duration_ms=1)
@@ -43,7 +50,7 @@ def test_pending_records_are_bounded_and_flushed(store: Store) -> None:
 
 def test_an_unreachable_database_keeps_records_for_later(store: Store) -> None:
     dead = UnitOfWorkFactory(make_engine("postgresql://postgres@127.0.0.1:1/none"))
-    writer = ApiLogWriter(dead, flush_seconds=3600, max_pending=30)
+    writer = quiet_writer(dead, max_pending=30)
     agent = f"dead-{uuid.uuid4().hex}"
     for trace in traces(agent, 20):
         writer.record(trace, duration_ms=1)
@@ -94,7 +101,7 @@ def test_parameters_hold_only_text_xml_can_carry() -> None:
 def test_a_record_the_database_refuses_is_set_aside(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    writer = ApiLogWriter(store.core.units, flush_seconds=3600)
+    writer = quiet_writer(store.core.units)
     agent = f"refused-{uuid.uuid4().hex}"
     for trace in traces(agent, 3):
         writer.record(trace, duration_ms=1)
@@ -125,7 +132,7 @@ def test_flushes_track_each_access_use_whatever_their_order(store: Store) -> Non
             trace.access_id, trace.account_id, trace.error_code = access, account.id, error
             writer.record(trace, duration_ms=1)
 
-    writer = ApiLogWriter(store.core.units, flush_seconds=3600)
+    writer = quiet_writer(store.core.units)
     calls(later, "198.51.100.2", 3)
     assert writer.flush() == 3
     # A worker that flushes later may hold earlier calls: they count, but the last use stays.
@@ -152,7 +159,7 @@ def test_flushes_track_each_access_use_whatever_their_order(store: Store) -> Non
 
 
 def test_a_batch_longer_than_one_statement_is_written_whole(store: Store) -> None:
-    writer = ApiLogWriter(store.core.units, flush_seconds=3600)
+    writer = quiet_writer(store.core.units)
     agent = f"long-{uuid.uuid4().hex}"
     count = 2 * (MAX_PARAMETERS // len(COLUMNS)) + 1  # three statements
     for number, trace in enumerate(traces(agent, count)):

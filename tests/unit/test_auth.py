@@ -113,7 +113,7 @@ def counting_authenticator(store: Store) -> tuple[CountingPasswords, Authenticat
     authenticator = Authenticator(
         passwords,
         LoginThrottle(store.core.units, ThrottleSettings()),
-        VerifiedCache(b"k" * 32),
+        VerifiedCache(b"k" * 32, max_entries=100, ttl_seconds=300),
         store.core.authenticator.tokens,
         store.core.authenticator.replay,
     )
@@ -175,10 +175,10 @@ def test_every_failed_login_costs_one_verification(store: Store, user: str, pass
 
 
 def test_cache_keeps_no_password() -> None:
-    cache = VerifiedCache(b"s" * 32)
+    cache = VerifiedCache(b"s" * 32, max_entries=100, ttl_seconds=300)
     cache.remember("a@example.com", "Sekr1t-in-memory", "$argon2id$hash")
     stored = repr(cache._entries)
     assert "Sekr1t" not in stored and "a@example.com" not in stored
     assert cache.verified("a@example.com", "Sekr1t-in-memory", "$argon2id$hash")
     assert not cache.verified("a@example.com", "Sekr1t-in-memory", "$argon2id$other")
-    assert not VerifiedCache(b"s" * 32, max_entries=0).verified("a", "b", "c")
+    assert not VerifiedCache(b"s" * 32, max_entries=0, ttl_seconds=300).verified("a", "b", "c")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ from gunicorn.http.body import Body, LengthReader
 from gunicorn.http.unreader import Unreader
 
 from service.app.body import BodyError, BodyLimits, read_body
+
+LIMITS = BodyLimits(max_bytes=1024, read_timeout=2, total_timeout=4)
 
 
 class Held(Unreader):
@@ -40,16 +43,16 @@ def environ(held: bytes, announced: int) -> dict[str, Any]:
 
 
 def test_a_body_already_held_is_read_from_memory() -> None:
-    assert read_body(environ(b"<a>x</a>", 8), BodyLimits()) == b"<a>x</a>"
+    assert read_body(environ(b"<a>x</a>", 8), LIMITS) == b"<a>x</a>"
 
 
 def test_a_body_not_all_held_is_read_under_the_limits() -> None:
     # Announced 20, only 8 held: the guarded path runs (and touches the socket).
     with pytest.raises(AssertionError, match="touched"):
-        read_body(environ(b"<a>x</a>", 20), BodyLimits())
+        read_body(environ(b"<a>x</a>", 20), LIMITS)
 
 
 def test_the_size_cap_comes_first() -> None:
     with pytest.raises(BodyError) as error:
-        read_body(environ(b"x" * 100, 100), BodyLimits(max_bytes=10))
+        read_body(environ(b"x" * 100, 100), dataclasses.replace(LIMITS, max_bytes=10))
     assert error.value.status.startswith("413")

@@ -1,4 +1,4 @@
-"""The error catalogue and the contract table: the one source of the README tables and the WSDL."""
+"""The error catalogue, the contract table and the settings: sources of the README and WSDL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from service.contract import OPERATIONS, operation_table
 from service.errors import ErrorCode, catalogue_table
+from service.settings import settings_table
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -44,6 +45,12 @@ def test_readme_carries_the_current_table() -> None:
 def test_readme_carries_the_current_operation_table() -> None:
     assert operation_table() in README.read_text(encoding="utf-8"), (
         "README.md's operation table is stale: ./dev contract regenerates it"
+    )
+
+
+def test_readme_carries_the_current_configuration_table() -> None:
+    assert settings_table() in README.read_text(encoding="utf-8"), (
+        "README.md's configuration table is stale: ./dev contract regenerates it"
     )
 
 
