@@ -74,16 +74,22 @@ def start_server(
         time.sleep(0.1)
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> int:
+    """SIGTERM a server started in its own session and wait for it (SIGKILL its group after
+    20 s); returns its exit status."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return process.returncode
+
+
 def stop_server(server: RunningServer) -> int:
     """SIGTERM the master and wait for it; returns its exit status."""
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
-        try:
-            server.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait()
-    return server.process.returncode
+    return stop_process(server.process)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import requests
 
 from bench.tcp_proxy import free_port
 from tests.conftest import CHEAP_ARGON2, Store
+from tests.e2e.conftest import stop_process
 
 COMMON_UMASK = 0o022
 # The smallest catalogue: these tests are about files, not towns.
@@ -94,12 +94,7 @@ def test_demo_on_a_new_path_keeps_database_wal_and_shm_owner_only(tmp_path: Path
         }
         assert mode(database.parent) == mode(database.parent.parent) == 0o700
     finally:
-        demo.send_signal(signal.SIGTERM)
-        try:
-            demo.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(demo.pid, signal.SIGKILL)
-            demo.wait()
+        stop_process(demo)
 
 
 def test_an_existing_database_open_to_others_is_tightened(tmp_path: Path) -> None:

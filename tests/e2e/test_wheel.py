@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import requests
 import zeep
 
 from bench.tcp_proxy import free_port
+from tests.conftest import CHEAP_ARGON2
+from tests.e2e.conftest import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_WSDL = ROOT / "wsdl" / "UserService.wsdl"
@@ -47,9 +48,7 @@ def test_the_installed_wheel_serves_every_feature(tmp_path: Path) -> None:
         **plain,
         "DATABASE_URL": f"sqlite:///{home}/var/service.sqlite3",
         "USERAPI_CITY_POPULATION_CUTOFF": "15000",
-        "USERAPI_ARGON2_TIME_COST": "1",
-        "USERAPI_ARGON2_MEMORY_KIB": "64",
-        "USERAPI_ARGON2_PARALLELISM": "1",
+        **CHEAP_ARGON2,
     }
     command = str(tmp_path / "venv" / "bin" / "usermanagement")
     located = run([str(python), "-c", "import service; print(service.__file__)"], home, env)
@@ -91,10 +90,5 @@ def test_the_installed_wheel_serves_every_feature(tmp_path: Path) -> None:
         )
         assert len(reply.json()["result"]["list"]) == 3
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_process(server)
     assert server.returncode == 0
