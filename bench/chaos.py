@@ -30,9 +30,12 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The repository root, for tests.tcp_proxy (shared with the test suite).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from run import Scenario, cli, start, stop
 from sqlalchemy.engine import make_url
-from tcp_proxy import TcpProxy, free_port
+
+from tests.tcp_proxy import TcpProxy, free_port
 
 ADDRESS = {
     "namelastname": "Chaos Test",

@@ -49,6 +49,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+# The repository root, for tests.tcp_proxy (shared with the test suite).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dataset import (
     ADDRESS,
     ADDRESS_COUNTS,
@@ -63,9 +65,9 @@ from dataset import (
     bench_dataset,
     is_postgresql,
 )
-from tcp_proxy import free_port
 
 from service.soap.types import NAMESPACE
+from tests.tcp_proxy import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"

@@ -37,6 +37,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+# The repository root, for tests.tcp_proxy (shared with the test suite).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dataset import BENCH_ACCOUNTS, Dataset, bench_dataset, is_postgresql
 from run import (
     CONFIG,
@@ -52,7 +54,8 @@ from run import (
     write_report,
 )
 from sqlalchemy import text
-from tcp_proxy import free_port
+
+from tests.tcp_proxy import free_port
 
 UPSTREAM = ROOT / "deploy" / "nginx-upstream.conf"
 NGINX = """\

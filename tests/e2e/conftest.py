@@ -15,8 +15,8 @@ import pytest
 import requests
 import zeep
 
-from bench.tcp_proxy import free_port
 from tests.conftest import Store
+from tests.tcp_proxy import free_port
 
 STARTUP_DEADLINE = 60.0
 

@@ -11,11 +11,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bench.tcp_proxy import TcpProxy
 from service.store.database import normalise_url
 from tests.conftest import Store
 from tests.e2e.conftest import RunningServer, start_server, stop_server
 from tests.e2e.soap import envelope, fields, post
+from tests.tcp_proxy import TcpProxy
 
 
 @pytest.fixture

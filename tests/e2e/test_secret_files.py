@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.tcp_proxy import free_port
 from tests.conftest import CHEAP_ARGON2, Store
 from tests.e2e.conftest import stop_process
+from tests.tcp_proxy import free_port
 
 COMMON_UMASK = 0o022
 # The smallest catalogue: these tests are about files, not towns.

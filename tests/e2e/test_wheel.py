@@ -12,9 +12,9 @@ import pytest
 import requests
 import zeep
 
-from bench.tcp_proxy import free_port
 from tests.conftest import CHEAP_ARGON2
 from tests.e2e.conftest import stop_process
+from tests.tcp_proxy import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED_WSDL = ROOT / "wsdl" / "UserService.wsdl"
