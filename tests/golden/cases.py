@@ -8,6 +8,7 @@ except the ones after it in the same flow. Names read ``transport/what``.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
 from service.soap.wsse import PASSWORD_TEXT, WSSE, WSU
@@ -23,8 +24,14 @@ VERSIONS = ("1.1", "1.2")
 PASSWORD_DIGEST = PASSWORD_TEXT.replace("PasswordText", "PasswordDigest")
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XSD = "http://www.w3.org/2001/XMLSchema"
-OPERATIONS = ("getbalance", "addaddress", "deleteaddress", "getaddresses", "getchannels")
-OPERATIONS += ("modifychannel",)
+OPERATIONS = (
+    "getbalance",
+    "addaddress",
+    "deleteaddress",
+    "getaddresses",
+    "getchannels",
+    "modifychannel",
+)
 
 
 def _seeded_address_ids() -> dict[str, list[int]]:
@@ -60,7 +67,7 @@ def access(key: str, name: str) -> tuple[str, str]:
 # SOAP request builders ---------------------------------------------------------------------
 
 
-def fields(prefix: str = "u:", **values: object) -> str:
+def fields(prefix: str = "u:", /, **values: object) -> str:
     """Raw request elements in order; None gives an empty element."""
     parts = []
     for name, value in values.items():
@@ -109,7 +116,7 @@ def fresh(nonce: str, created: str = "{{created}}") -> str:
 # Envelopes as the interop stacks write them ------------------------------------------------
 
 
-def _zeep(version: str, operation: str, values: dict[str, object], header: str) -> str:
+def _zeep(version: str, operation: str, values: Mapping[str, object], header: str) -> str:
     head = f"<soap-env:Header>{header}</soap-env:Header>" if header else ""
     inner = fields("ns0:", **values)
     call = f'<ns0:{operation} xmlns:ns0="{NS}">{inner}</ns0:{operation}>'
@@ -122,7 +129,7 @@ def _zeep(version: str, operation: str, values: dict[str, object], header: str) 
     )
 
 
-def _suds(version: str, operation: str, values: dict[str, object], header: str) -> str:
+def _suds(version: str, operation: str, values: Mapping[str, object], header: str) -> str:
     call = f"<ns1:{operation}>{fields('ns1:', **values)}</ns1:{operation}>"
     if not values:
         call = f"<ns1:{operation}/>"
@@ -136,7 +143,7 @@ def _suds(version: str, operation: str, values: dict[str, object], header: str) 
     ).replace("<SOAP-ENV:Header></SOAP-ENV:Header>", "<SOAP-ENV:Header/>")
 
 
-def _php(version: str, operation: str, values: dict[str, object], header: str) -> str:
+def _php(version: str, operation: str, values: Mapping[str, object], header: str) -> str:
     prefix = "SOAP-ENV" if version == "1.1" else "env"
     head = f"<{prefix}:Header>{header}</{prefix}:Header>" if header else ""
     call = f"<ns1:{operation}>{fields('ns1:', **values)}</ns1:{operation}>"
@@ -149,7 +156,7 @@ def _php(version: str, operation: str, values: dict[str, object], header: str) -
     )
 
 
-def _jaxws(version: str, operation: str, values: dict[str, object], header: str) -> str:
+def _jaxws(version: str, operation: str, values: Mapping[str, object], header: str) -> str:
     inner = fields("ns2:", **values)
     return (
         f"<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S=\"{ENVELOPE[version]}\">"
@@ -158,7 +165,7 @@ def _jaxws(version: str, operation: str, values: dict[str, object], header: str)
     )
 
 
-def _node(version: str, operation: str, values: dict[str, object], header: str) -> str:
+def _node(version: str, operation: str, values: Mapping[str, object], header: str) -> str:
     head = f"<soap:Header>{header}</soap:Header>" if header else ""
     inner = fields("tns:", **values)
     return (
@@ -168,7 +175,7 @@ def _node(version: str, operation: str, values: dict[str, object], header: str) 
     )
 
 
-def _gsoap(version: str, operation: str, values: dict[str, object], header: str) -> str:
+def _gsoap(version: str, operation: str, values: Mapping[str, object], header: str) -> str:
     encoding = {"1.1": "http://schemas.xmlsoap.org/soap/encoding/"}.get(
         version, "http://www.w3.org/2003/05/soap-encoding"
     )
@@ -181,7 +188,7 @@ def _gsoap(version: str, operation: str, values: dict[str, object], header: str)
     )
 
 
-def _axis(version: str, operation: str, values: dict[str, object], header: str) -> str:
+def _axis(version: str, operation: str, values: Mapping[str, object], header: str) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope '
         f'xmlns:soapenv="{SOAP11}" xmlns:xsd="{XSD}" xmlns:xsi="{XSI}"><soapenv:Body>'
@@ -190,7 +197,7 @@ def _axis(version: str, operation: str, values: dict[str, object], header: str) 
     )
 
 
-def _dotnet(version: str, operation: str, values: dict[str, object], header: str) -> str:
+def _dotnet(version: str, operation: str, values: Mapping[str, object], header: str) -> str:
     return (
         f'<s:Envelope xmlns:s="{SOAP11}"><s:Body xmlns:xsi="{XSI}" xmlns:xsd="{XSD}">'
         f'<{operation} xmlns="{NS}">{fields("", **values)}</{operation}></s:Body></s:Envelope>'
@@ -249,11 +256,11 @@ FORM = (("Content-Type", "application/x-www-form-urlencoded"),)
 BOUNDARY = "golden0corpus0boundary"
 
 
-def query(params: dict[str, object]) -> str:
+def query(params: Mapping[str, object]) -> str:
     return urlencode({k: v for k, v in params.items() if v is not None})
 
 
-def multipart(params: dict[str, object], boundary: str = BOUNDARY) -> bytes:
+def multipart(params: Mapping[str, object], boundary: str = BOUNDARY) -> bytes:
     """A multipart/form-data body with one part per parameter, as requests writes it."""
     body = b""
     for name, value in params.items():
@@ -330,7 +337,7 @@ class Cases:
         name: str,
         path: str,
         how: str,
-        params: dict[str, object],
+        params: Mapping[str, object],
         headers: tuple[tuple[str, str], ...] = (),
         **values: object,
     ) -> None:
@@ -464,7 +471,7 @@ LONG_IDS = {
         ("padded", "+" + "0" * digits + "1" * digits),
     )
 }
-ADDADDRESS_CODES = {
+ADDADDRESS_CODES: dict[str, dict[str, object]] = {
     # name: changes to address(); None leaves the element out.
     **{f"missing-{name}": {name: None} for name in address() if name != "companyname"},
     "empty-countrycode": {"countrycode": ""},
@@ -951,7 +958,7 @@ def _http_codes(cases: Cases) -> None:
     target = f"{api}?class=user&method=getbalance&user={user}&password={password}"
     cases.add("http/afilnet-url", method="GET", path=target, account="reader")
     cases.add("http/path-without-slash", method="GET", path=target.replace("/?", "?", 1))
-    for name, changes in {
+    class_method: dict[str, dict[str, str | None]] = {
         "no-class": {"class": None},
         "empty-class": {"class": ""},
         "other-class": {"class": "sms"},
@@ -961,8 +968,9 @@ def _http_codes(cases: Cases) -> None:
         "unknown-method": {"method": "sendsms"},
         "token-as-method": {"method": "issuetoken"},
         "class-upper-case": {"class": "USER"},
-    }.items():
-        params = {"class": "user", "method": "getbalance", **changes}
+    }
+    for name, overrides in class_method.items():
+        params: dict[str, object] = {"class": "user", "method": "getbalance", **overrides}
         cases.json(f"class-method/{name}", api, "get", params)
     for name, (user_value, password_value) in CREDENTIAL_CODES.items():
         params = {
@@ -972,7 +980,10 @@ def _http_codes(cases: Cases) -> None:
             "password": password_value,
         }
         cases.json(f"login/{name}", api, "get", params)
-    errors = {"class": "user", **dict(zip(("user", "password"), login("errors"), strict=True))}
+    errors: dict[str, object] = {
+        "class": "user",
+        **dict(zip(("user", "password"), login("errors"), strict=True)),
+    }
     for name, changes in ADDADDRESS_CODES.items():
         if name.startswith("cityid-") and any(name.endswith(f"-{d}") for d in (400, 5000)):
             how = "form"  # a URL that long is refused by the HTTP server, not the API
@@ -1099,7 +1110,7 @@ def _basic(cases: Cases) -> None:
     user, password = login(flow)
     auth = (basic(user, password),)
     first = cases.reserve(1)
-    steps = [
+    steps: list[tuple[str, dict[str, object]]] = [
         ("getbalance", {}),
         ("addaddress", address(countrycode="ES", cityid=MADRID, cityname="Madrid")),
         ("getaddresses", {}),
@@ -1187,7 +1198,7 @@ def _jwt(cases: Cases) -> None:
         body=multipart({"user": user, "password": password}),
         account=flow,
     )
-    for name, params in {
+    for name, form in {
         "no-credentials": {},
         "user-only": {"user": "a@example.com"},
         "unknown-user": {"user": "nobody@example.com", "password": "x"},
@@ -1196,9 +1207,7 @@ def _jwt(cases: Cases) -> None:
         "revoked-access": dict(zip(("user", "password"), access("accesses", "gone"), strict=True)),
         "disabled-own-login": dict(zip(("user", "password"), login("locked"), strict=True)),
     }.items():
-        cases.add(
-            f"jwt/token-{name}", path=token_path, headers=FORM, body=urlencode(params).encode()
-        )
+        cases.add(f"jwt/token-{name}", path=token_path, headers=FORM, body=urlencode(form).encode())
     cases.add("jwt/token-get", method="GET", path=token_path)
     cases.add(
         "jwt/token-query-only",
@@ -1207,7 +1216,7 @@ def _jwt(cases: Cases) -> None:
         account=flow,
     )
     first = cases.reserve(1)
-    steps = [
+    steps: list[tuple[str, dict[str, object]]] = [
         ("getbalance", {}),
         ("addaddress", address()),
         ("getaddresses", {}),
@@ -1463,7 +1472,7 @@ def _interop(cases: Cases) -> None:
         user, password = login(flow)
         auth = {"user": user, "password": password}
         first = cases.reserve(1)
-        scenario = [
+        scenario: list[tuple[str, Mapping[str, object]]] = [
             ("getbalance", auth),
             (
                 "addaddress",
