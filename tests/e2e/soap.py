@@ -51,8 +51,8 @@ def post(url: str, payload: bytes, **headers: str) -> requests.Response:
     )
 
 
-def raw_fault(response: requests.Response) -> tuple[str, str, str]:
-    """(faultcode, faultstring, detail code) of a raw fault response."""
+def raw_fault(response: requests.Response) -> tuple[str | None, str | None, str | None]:
+    """(faultcode, faultstring, detail code) of a raw fault response; None where absent."""
     assert response.status_code == 500, response.text
     root = etree.fromstring(response.content)
     fault = root.find(f"{{{SOAP_ENV}}}Body/{{{SOAP_ENV}}}Fault")

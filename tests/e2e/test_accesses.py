@@ -19,12 +19,13 @@ from tests.e2e.test_cli import run
 def create_access(store: Store, email: str, name: str) -> tuple[str, str]:
     result = run(store, "access", "create", email, "--name", name)
     assert result.returncode == 0, result.stderr
-    login = re.search(r"user: +(ak_\w+)", result.stdout).group(1)
-    secret = re.search(r"password: +(\S+)", result.stdout).group(1)
-    return login, secret
+    login = re.search(r"user: +(ak_\w+)", result.stdout)
+    secret = re.search(r"password: +(\S+)", result.stdout)
+    assert login and secret, result.stdout
+    return login.group(1), secret.group(1)
 
 
-def soap_code(server: RunningServer, user: str, password: str, **headers: str) -> str:
+def soap_code(server: RunningServer, user: str, password: str, **headers: str) -> str | None:
     response = post(
         server.soap_url, envelope("getbalance", fields(user=user, password=password)), **headers
     )
@@ -78,7 +79,7 @@ def test_own_login_can_be_disabled(store: Store, server: RunningServer) -> None:
     assert soap_code(server, login, secret) == "OK"
 
 
-def every_way_in(server: RunningServer, user: str, password: str, token: str) -> set[str]:
+def every_way_in(server: RunningServer, user: str, password: str, token: str) -> set[str | None]:
     """The codes of getbalance over SOAP, the HTTP API, Basic and JWT ("OK" for success)."""
 
     def code(path: str, headers: dict[str, str]) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 import service.bootstrap
 from service.cli import _parser, main
+from service.settings import Argon2Parameters
 from tests.conftest import Store
 from tests.e2e.test_cli import run
 
@@ -59,7 +60,7 @@ class Built:
             self.parts.append("engine")
             return make_engine(url)
 
-        def hasher(parameters: object) -> object:
+        def hasher(parameters: Argon2Parameters) -> object:
             self.parts.append("passwords")
             return passwords(parameters)
 

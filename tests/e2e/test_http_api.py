@@ -148,7 +148,10 @@ def test_malformed_requests(store: Store, server: RunningServer) -> None:
     )
     assert error(response) == "MALFORMED_REQUEST"
     # A file upload.
-    files = {"class": (None, "user"), "f": ("a.txt", b"data", "text/plain")}
+    files: dict[str, tuple[str | None, str | bytes] | tuple[str, bytes, str]] = {
+        "class": (None, "user"),
+        "f": ("a.txt", b"data", "text/plain"),
+    }
     assert error(requests.post(base, files=files, timeout=10)) == "MALFORMED_REQUEST"
     # Other verbs.
     response = requests.put(f"{base}?{query}", timeout=10)

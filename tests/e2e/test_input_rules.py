@@ -28,12 +28,12 @@ SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 UNSAFE = ["\x00", "\x1b[31m", "\x0b", "\ufffe"]
 
 
-def soap_code(response: requests.Response) -> str:
+def soap_code(response: requests.Response) -> str | None:
     """The catalogue code of a SOAP 1.1 fault answer."""
     return raw_fault(response)[2]
 
 
-def soap12_code(response: requests.Response) -> tuple[int, str, str]:
+def soap12_code(response: requests.Response) -> tuple[int, str | None, str | None]:
     """(HTTP status, Code/Value, detail code) of a SOAP 1.2 fault answer."""
     root = etree.fromstring(response.content)
     fault = root.find(f"{{{SOAP12_ENV}}}Body/{{{SOAP12_ENV}}}Fault")
@@ -336,7 +336,9 @@ def test_a_soap12_header_block_that_must_be_understood(store: Store, server: Run
     root = etree.fromstring(answer.content)
     block = root.find(f"{{{SOAP12_ENV}}}Header/{{{SOAP12_ENV}}}NotUnderstood")
     assert block is not None
-    prefix, _, local = block.get("qname").partition(":")
+    qname = block.get("qname")
+    assert qname is not None
+    prefix, _, local = qname.partition(":")
     assert (block.nsmap[prefix], local) == ("urn:example:tx", "Tx")
     none = FOREIGN.format(attributes=f's:mustUnderstand="true" s:role="{SOAP12_ENV}/role/none"')
     answer = post12(server, envelope12("getbalance", call, f"<s:Header>{none}</s:Header>"))
@@ -359,7 +361,9 @@ def test_an_envelope_of_the_other_soap_version(store: Store, server: RunningServ
             f"{{{SOAP_ENV}}}Header/{{{SOAP12_ENV}}}Upgrade/{{{SOAP12_ENV}}}SupportedEnvelope"
         )
         assert supported is not None
-        prefix, _, local = supported.get("qname").partition(":")
+        qname = supported.get("qname")
+        assert qname is not None
+        prefix, _, local = qname.partition(":")
         assert (supported.nsmap[prefix], local) == (speaks, "Envelope")
 
 

@@ -102,7 +102,9 @@ def test_stored_names_are_shown_escaped(store: Store, server: RunningServer) -> 
         repository.create_account(
             evil_email, core.passwords.hash("pw-unused-1"), Decimal("1.00"), DEFAULT_CHANNEL_TYPES
         )
-        account_id = repository.account_by_email(email).id
+        account = repository.account_by_email(email)
+        assert account is not None
+        account_id = account.id
         access_id = repository.create_access(account_id, name, login, core.passwords.hash(secret))
         repository.set_networks(account_id, access_id, ["127.0.0.0/8"])
         repository.add_city(town, "ES", f"Pueblo{marker}{HOSTILE}")

@@ -71,7 +71,7 @@ def post12(server: RunningServer, body: bytes) -> requests.Response:
     )
 
 
-def code12(response: requests.Response) -> tuple[int, str]:
+def code12(response: requests.Response) -> tuple[int, str | None]:
     root = etree.fromstring(response.content)
     subcode = root.findtext(f".//{{{SOAP12}}}Subcode/{{{SOAP12}}}Value")
     return response.status_code, subcode

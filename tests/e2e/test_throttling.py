@@ -39,7 +39,7 @@ def call(server: RunningServer, source: str, user: str, password: str) -> reques
     return post(server.soap_url, body, **{"X-Forwarded-For": source})
 
 
-def code(response: requests.Response) -> str:
+def code(response: requests.Response) -> str | None:
     if response.status_code == 200:
         return "OK"
     return raw_fault(response)[2]

@@ -24,9 +24,17 @@ def fetch(server: RunningServer, **headers: str) -> bytes:
     return response.content
 
 
+def one(parent: etree._Element, path: str) -> etree._Element:
+    """The first element at ``path`` under ``parent``; fails the test if there is none."""
+    found = parent.find(path)
+    assert found is not None, f"no {path}"
+    return found
+
+
 def address_of(document: bytes) -> str:
-    root = etree.fromstring(document)
-    return root.find(f".//{{{SOAP11_BINDING}}}address").get("location")
+    location = one(etree.fromstring(document), f".//{{{SOAP11_BINDING}}}address").get("location")
+    assert location is not None
+    return location
 
 
 def test_served_wsdl_is_the_committed_contract(server: RunningServer) -> None:
@@ -57,10 +65,10 @@ def test_wsdl_is_soap11_only_and_ws_i_shaped(server: RunningServer) -> None:
     text = document.decode()
     assert "soap12" not in text and "http://schemas.xmlsoap.org/wsdl/soap12/" not in text
     root = etree.fromstring(document)
-    binding = root.find(f"{{{WSDL}}}binding/{{{SOAP11_BINDING}}}binding")
+    binding = one(root, f"{{{WSDL}}}binding/{{{SOAP11_BINDING}}}binding")
     assert binding.get("style") == "document"
     assert binding.get("transport") == "http://schemas.xmlsoap.org/soap/http"
-    schema = root.find(f"{{{WSDL}}}types/{{{XS}}}schema")
+    schema = one(root, f"{{{WSDL}}}types/{{{XS}}}schema")
     assert schema.get("elementFormDefault") == "qualified"
     operations = root.findall(f"{{{WSDL}}}portType/{{{WSDL}}}operation")
     assert [o.get("name") for o in operations] == [
@@ -74,22 +82,23 @@ def test_wsdl_is_soap11_only_and_ws_i_shaped(server: RunningServer) -> None:
     for operation in operations:
         faults = operation.findall(f"{{{WSDL}}}fault")
         assert [f.get("message") for f in faults] == ["tns:UserServiceFault"]
-        assert "Compulsory: user, password" in operation.findtext(f"{{{WSDL}}}documentation")
+        documentation = operation.findtext(f"{{{WSDL}}}documentation", default="")
+        assert "Compulsory: user, password" in documentation
     # Request parameters: optional, never nillable; ids and flags are xs:int.
-    request = schema.find(f"{{{XS}}}complexType[@name='addaddress']")
+    request = one(schema, f"{{{XS}}}complexType[@name='addaddress']")
     for element in request.iter(f"{{{XS}}}element"):
         assert element.get("minOccurs") == "0" and element.get("nillable") is None
     types = {e.get("name"): e.get("type") for e in request.iter(f"{{{XS}}}element")}
     assert types["iscompany"] == types["cityid"] == "xs:int"
     assert types["namelastname"] == "tns:namelastnameText"
-    balance = schema.find(f"{{{XS}}}complexType[@name='getbalanceResponse']//{{{XS}}}element")
+    balance = one(schema, f"{{{XS}}}complexType[@name='getbalanceResponse']//{{{XS}}}element")
     assert balance.get("type") == "xs:decimal"
 
 
 def test_schema_compiles_and_describes_real_responses(server: RunningServer) -> None:
     root = etree.fromstring(fetch(server))
     # Lifted out as a generator would, with the namespaces in scope.
-    embedded = etree.tostring(root.find(f"{{{WSDL}}}types/{{{XS}}}schema"))
+    embedded = etree.tostring(one(root, f"{{{WSDL}}}types/{{{XS}}}schema"))
     schema = etree.XMLSchema(etree.fromstring(embedded))
     body = (
         '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
@@ -99,7 +108,7 @@ def test_schema_compiles_and_describes_real_responses(server: RunningServer) -> 
     response = requests.post(
         server.soap_url, data=body, headers={"Content-Type": "text/xml"}, timeout=10
     )
-    fault = etree.fromstring(response.content).find(".//detail")[0]
+    fault = one(etree.fromstring(response.content), ".//detail")[0]
     schema.assertValid(fault)
 
 
