@@ -50,7 +50,7 @@ def test_any_user_gives_keys_that_can_be_stored(store: Store, user: str) -> None
         assert uow.repository.login_state("", keys)[0].account_failures >= 1
 
 
-def _fresh_keys() -> tuple[str, ...]:
+def _fresh_keys() -> tuple[str, str]:
     source = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     return (address_key(source), account_key(f"{uuid.uuid4().hex}@example.com", source))
 
@@ -68,6 +68,7 @@ def test_blocks_double(store: Store) -> None:
         throttle.failed(keys)
         with store.core.units.reading() as uow:
             [record] = [r for r in uow.repository.all_throttle_records() if r.key == keys[1]]
+            assert record.blocked_until is not None
             blocks.append((record.blocked_until - now_utc()).total_seconds())
             with pytest.raises(UserApiError) as caught:
                 throttle.check(uow.repository.login_state("", keys)[0])

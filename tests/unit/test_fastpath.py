@@ -50,7 +50,7 @@ def call(app: UserManagementApp, path: str, body: bytes, source: str) -> Answer:
     def start_response(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
         captured["status"], captured["headers"] = status, headers
 
-    environ = {
+    environ: dict[str, Any] = {
         "REQUEST_METHOD": "POST",
         "PATH_INFO": path,
         "CONTENT_TYPE": "text/xml; charset=utf-8",

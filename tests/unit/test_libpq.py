@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -43,16 +43,18 @@ def autocommit(postgresql: Store) -> Iterator[Connection]:
     engine = make_engine(postgresql.url, pool_size=1)
     try:
         with reading_engine(engine).connect() as connection:
-            assert connection.connection.driver_connection.autocommit
+            driver = connection.connection.driver_connection
+            assert driver is not None and driver.autocommit
             yield connection
     finally:
         engine.dispose()
 
 
-def _cursor_rows(store: Store, query: PreparedRead, params: dict[str, object]) -> list[tuple]:
+def _cursor_rows(store: Store, query: PreparedRead, params: Mapping[str, object]) -> list[tuple]:
     """The same read in a transaction: psycopg's cursor runs it."""
     with store.core.engine.connect() as connection:
-        assert not connection.connection.driver_connection.autocommit
+        driver = connection.connection.driver_connection
+        assert driver is not None and not driver.autocommit
         return query.rows(connection, params)
 
 
@@ -69,7 +71,7 @@ def test_every_read_gives_the_cursors_rows_and_values(
         uow.session.execute(insert(models.LoginThrottle), [{"key": f"acct:{user}", **throttle}])
         uow.commit()
     keys = {"address_key": "ip:192.0.2.99", "account_key": f"acct:{user}"}
-    reads = [
+    reads: list[tuple[PreparedRead, Mapping[str, object]]] = [
         (repository._LOGIN_STATE_BY_EMAIL, {"user": user, **keys}),
         (repository._LOGIN_STATE_BY_EMAIL, {"user": "nobody@example.com", **keys}),
         (repository._THROTTLE_ONLY, keys),

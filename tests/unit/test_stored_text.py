@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.domain.address import NewAddress
@@ -70,7 +70,7 @@ def test_stored_text_is_cleaned(
             ),
         )
         session.execute(
-            models.Channel.__table__.update()
+            update(models.Channel)
             .where(models.Channel.channeltype == "sms")
             .values(channelname="sms\x1f")
         )
@@ -114,7 +114,8 @@ def test_stored_text_is_cleaned(
         assert (address.documentid, address.address) == ("1\ufffd", "Main St\t1")
         names = set(session.scalars(select(models.Channel.channelname)))
         assert names == {"sms\ufffd", "email"}
-        assert session.get(models.City, 999_000_001).name == "Town\ufffd"
+        city = session.get(models.City, 999_000_001)
+        assert city is not None and city.name == "Town\ufffd"
         usage = {u.method: u.calls for u in session.scalars(select(models.AccessUsage))}
         assert usage == {"get\ufffd": 5, "getbalance": 5}
         entry = session.scalars(select(models.ApiLogEntry)).one()
