@@ -15,12 +15,13 @@ import logging
 import threading
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import Table, bindparam, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from .. import process
 from ..domain.trace import CallTrace
@@ -60,11 +61,12 @@ _CREATED, _SOURCE_IP, _API, _METHOD, _ACCESS, _ERROR = (
     for name in ("created_at", "source_ip", "api", "method", "access_id", "error_code")
 )
 # In bulk (COPY, multi-row INSERTs): SQLAlchemy's executemany cost more per row than
-# the insert itself.
-_INSERT = PreparedInsert(models.ApiLogEntry.__table__, COLUMNS)
+# the insert itself. (SQLAlchemy types a mapped class's __table__ as any FromClause;
+# these are Tables.)
+_INSERT = PreparedInsert(cast(Table, models.ApiLogEntry.__table__), COLUMNS)
 
 # Connection tracking, built once (a statement built per flush cost more than running it).
-_accesses = models.ApiAccess.__table__
+_accesses = cast(Table, models.ApiAccess.__table__)
 # Workers flush independently: never replace a later use with an earlier one.
 _LAST_USE = (
     update(_accesses)
@@ -249,7 +251,9 @@ class ApiLogWriter:
             latest[access] = row
             first.setdefault(access, created)
         with self._units.writing() as uow:
-            connection = uow.session.connection()
+            session = uow.session
+            assert isinstance(session, Session), "writing() opens an ORM session"
+            connection = session.connection()
             _INSERT.run_many(connection, rows)
             if latest:
                 connection.execute(
