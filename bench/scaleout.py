@@ -53,7 +53,7 @@ from run import (
     stop,
     write_report,
 )
-from sqlalchemy import text
+from sqlalchemy import QueuePool, text
 
 from tests.tcp_proxy import free_port
 
@@ -221,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     with bench_dataset(database_url) as (dataset, env, workdir):
         dataset.grow_to(accounts)
         pool = dataset.core.engine.pool
+        assert isinstance(pool, QueuePool), pool  # make_engine's pool on PostgreSQL
         per_worker = pool.size() + pool._max_overflow  # what one worker's pool may open
         limit, allowed = connection_limits(dataset)
         budget = args.masters * workers * per_worker
