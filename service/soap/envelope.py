@@ -132,7 +132,8 @@ def _check_envelope(root: etree._Element, ns: str) -> None:
     calls = list(root[-1])
     if len(calls) != 1 or calls[0].tag == f"{{{ns}}}Fault":
         raise _malformed()
-    names = [child.tag for child in calls[0]]
+    # Parameters are read by local name: one in another namespace (or none) is the same one.
+    names = [etree.QName(child).localname for child in calls[0]]
     if len(names) != len(set(names)):
         raise _malformed()
     if len(root) == 2:
