@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py [--seconds 5] [--rounds 3] [--connections 16]
                                   [--accounts 10000] [--scale-seconds 5] [--no-scale]
-                                  [SCENARIO ...]
+                                  [--against DIR] [SCENARIO ...]
 
 Sets up a database (a temp SQLite file; or, when DATABASE_URL names a PostgreSQL
 server, a scratch database bench_<random> created there and dropped at the end)
@@ -27,6 +27,11 @@ than linearly), with each ratio to the smallest case. Writes all
 of it as JSON under var/bench/. Password hashing uses the production Argon2
 parameters: what the credential cache saves is the point. Scale-out over
 several masters behind nginx: bench/scaleout.py.
+
+--against DIR compares two versions of the service: DIR is another checkout
+(``git worktree add /tmp/before <commit>``). Each scenario's server is also
+started from DIR, on the same database, and measured in the same rounds (baseline,
+this checkout, DIR); the table adds DIR's ratio and this checkout's over it.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,7 +71,7 @@ from dataset import (
     is_postgresql,
 )
 
-from service.soap.types import NAMESPACE
+from service.contract import NAMESPACE
 from tests.tcp_proxy import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,8 +103,6 @@ SCENARIOS = [
     Scenario("getbalance", {}),
     Scenario("getbalance-no-credential-cache", {"USERAPI_CREDENTIAL_CACHE_SIZE": "0"}),
     Scenario("getbalance-no-api-log", {"USERAPI_API_LOG": "0"}),
-    # The same call through the generic Spyne path: what the fast path saves.
-    Scenario("getbalance-spyne", {"USERAPI_SOAP_FAST_PATH": "0"}),
     Scenario("getaddresses-10", {}, "getaddresses", user=addresses_user(10)),
     Scenario("getaddresses-1000", {}, "getaddresses", user=addresses_user(1000)),
     # Each wrk connection leaves at most one address behind per run; a raised
@@ -148,6 +151,7 @@ class Result:
     errors: int
     ratio_to_baseline: float | None = None
     spread: tuple[float, float] | None = None  # the baseline's slowest and fastest run
+    against_ratio: float | None = None  # the --against checkout's ratio in the same rounds
 
 
 @dataclass
@@ -218,7 +222,10 @@ def cli(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "service", *args], env=env, check=True, cwd=ROOT)
 
 
-def start(scenario: Scenario, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start(
+    scenario: Scenario, env: dict[str, str], port: int, code: Path = ROOT
+) -> subprocess.Popen[bytes]:
+    """The scenario's server, running the service in the checkout ``code``."""
     bind = f"127.0.0.1:{port}"
     if scenario.baseline:
         command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", bind]
@@ -228,8 +235,8 @@ def start(scenario: Scenario, env: dict[str, str], port: int) -> subprocess.Pope
         command += ["--bind", bind]
     process = subprocess.Popen(
         command,
-        env={**env, **scenario.env},
-        cwd=ROOT,
+        env={**env, **scenario.env, "PYTHONPATH": str(code)},
+        cwd=code,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -343,10 +350,10 @@ def drive(
 
 
 @contextmanager
-def serving(scenario: Scenario, env: dict[str, str]) -> Iterator[str]:
-    """The scenario's server while the block runs; its address (host:port)."""
+def serving(scenario: Scenario, env: dict[str, str], code: Path = ROOT) -> Iterator[str]:
+    """The scenario's server (from the checkout ``code``) while the block runs; host:port."""
     port = free_port()
-    process = start(scenario, env, port)
+    process = start(scenario, env, port, code)
     try:
         yield f"127.0.0.1:{port}"
     finally:
@@ -367,17 +374,28 @@ def measure_paired(
     so a machine whose speed drifts during the run (a shared host) moves both.
     """
     print(f"  {scenario.name} ...", file=sys.stderr, flush=True)
-    with serving(scenario, env) as address:
-        target = Target(scenario.name, workload(scenario, workdir), address)
-        warm_up(target, args.connections)
-        base_runs, runs = [], []
+    with ExitStack() as servers:
+        targets = [
+            Target(scenario.name, workload(scenario, workdir), servers.enter_context(server))
+            for server in (
+                serving(scenario, env),
+                *([serving(scenario, env, args.against)] if args.against else []),
+            )
+        ]
+        for target in targets:
+            warm_up(target, args.connections)
+        base_runs: list[Result] = []
+        runs: list[list[Result]] = [[] for _ in targets]
         for _ in range(args.rounds):
             base_runs.append(run_once(baseline, seconds, args.connections))
-            runs.append(run_once(target, seconds, args.connections))
-            drain(address)
-    result = combined(scenario.name, runs)
+            for target, target_runs in zip(targets, runs, strict=True):
+                target_runs.append(run_once(target, seconds, args.connections))
+                drain(target.address)
     base = sum(r.requests_per_second for r in base_runs)
-    result.ratio_to_baseline = round(sum(r.requests_per_second for r in runs) / base, 3)
+    ratios = [round(sum(r.requests_per_second for r in rs) / base, 3) for rs in runs]
+    result = combined(scenario.name, runs[0])
+    result.ratio_to_baseline = ratios[0]
+    result.against_ratio = ratios[1] if len(ratios) > 1 else None
     return result, base_runs
 
 
@@ -485,6 +503,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--scale-seconds", type=int, default=5, help="per growth point")
     parser.add_argument("--no-scale", action="store_true", help="skip cost as work grows")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout of the service, measured in the same rounds (before/after)",
+    )
     parser.add_argument("scenarios", nargs="*", help="names (default: all)")
     args = parser.parse_args(argv)
     unknown = set(args.scenarios) - {s.name for s in SCENARIOS}
@@ -513,6 +536,15 @@ def main(argv: list[str] | None = None) -> int:
         f" a baseline run of {args.seconds} s ({WARMUP_SECONDS} s warm-up per server)"
     )
     print_table("scenario", ((r.scenario, r, r.ratio_to_baseline) for r in results))
+    if args.against:
+        print(f"\nagainst {args.against} (ratios to the baseline in the same rounds)")
+        print(f"{'scenario':36} {'this':>7} {'against':>7} {'this/against':>12}")
+        for r in results[1:]:
+            if r.ratio_to_baseline and r.against_ratio:
+                print(
+                    f"{r.scenario:36} {r.ratio_to_baseline:7.3f} {r.against_ratio:7.3f}"
+                    f" {r.ratio_to_baseline / r.against_ratio:12.3f}"
+                )
     low, high = results[0].spread or (0.0, 0.0)
     print(
         f"baseline runs: {low:,.0f} to {high:,.0f} req/s (how steady the machine was;"
@@ -527,7 +559,6 @@ def main(argv: list[str] | None = None) -> int:
             "credential cache: {:.1f}x the throughput without it",
         ),
         ("getbalance", "getbalance-no-api-log", "api log: {:.3f} of the throughput without it"),
-        ("getbalance", "getbalance-spyne", "fast path: {:.1f}x the throughput of the Spyne path"),
     ]
     for numerator, denominator, text in comparisons:
         if {numerator, denominator} <= by_name.keys() and by_name[denominator] > 0:

@@ -16,6 +16,9 @@ from .errors import ErrorCode
 CLASS = "user"
 """The API class every operation belongs to."""
 
+NAMESPACE = "urn:usermanagement:user:v1"
+"""The XML namespace of the SOAP calls, their responses and the fault detail."""
+
 
 class Kind(Enum):
     """How a parameter's value is read."""

@@ -65,9 +65,7 @@ class UserOperations:
         try:
             with self._units.writing() if writing else self._units.reading() as uow:
                 login = self._authenticator.authenticate(uow.repository, caller, credentials)
-                if caller.trace is not None:
-                    caller.trace.account_id = login.account.id
-                    caller.trace.access_id = login.account.access_id
+                caller.signed_in(login.account.id, login.account.access_id)
                 yield uow, login.account
         except LoginFailed as failure:
             self._authenticator.throttle.failed(failure.keys)

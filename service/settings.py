@@ -272,14 +272,6 @@ SETTINGS: tuple[Setting, ...] = (
         1,
         36_500,  # a century
     ),
-    Setting(
-        "USERAPI_SOAP_FAST_PATH",
-        "soap_fast_path",
-        True,
-        "0 sends every SOAP call through Spyne (the fast path answers plain "
-        "getbalance/getaddresses/getchannels calls byte for byte alike; see Performance)",
-        _flag,
-    ),
 )
 
 _BY_ATTRIBUTE = {setting.attribute: setting for setting in SETTINGS}
@@ -349,8 +341,6 @@ class Settings:
     api_log_retention_days: int = _default("api_log_retention_days")
     credential_cache_size: int = _default("credential_cache_size")
     credential_cache_seconds: int = _default("credential_cache_seconds")
-    # Plain-shaped getbalance/getaddresses/getchannels calls skip Spyne (soap/fastpath.py).
-    soap_fast_path: bool = _default("soap_fast_path")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -38,7 +38,7 @@ RELAXED_THROTTLE = {
     "USERAPI_THROTTLE_ADDRESS_FAILURES": "100000",
 }
 
-CALLER = Caller("192.0.2.10", "test")
+CALLER = Caller("192.0.2.10")
 
 STORES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .. import process
-from ..domain.trace import CallTrace
+from ..dispatch.context import RequestContext
 from ..errors import UserApiError
 from ..store import models
 from ..store.prepared import PreparedInsert
@@ -132,7 +132,7 @@ class ApiLogWriter:
         self._thread_pid = 0
         self.dropped = 0
 
-    def record(self, trace: CallTrace, duration_ms: int) -> None:
+    def record(self, context: RequestContext, duration_ms: int) -> None:
         """Queue one request's record (never blocks on the database)."""
         if not self.enabled:
             return
@@ -140,23 +140,23 @@ class ApiLogWriter:
         # What a caller chose (class, method, parameters, user agent) is cleaned and
         # bounded to its column: one value the database refuses would cost the batch.
         row = (
-            trace.request_id,
-            trace.created_at,
-            bounded(trace.source_ip, 45) or "",
-            trace.api,
-            bounded(trace.api_class, 32),
-            bounded(trace.method, 32),
-            trace.account_id,
-            trace.access_id,
-            clean_parameters(trace.parameters, self._mask_personal),
-            "ERROR" if trace.error_code else "SUCCESS",
-            trace.error_code,
-            bounded(trace.result, 500),
-            trace.http_status,
+            context.request_id,
+            context.created_at,
+            bounded(context.caller.source_ip, 45) or "",
+            context.caller.api.value,
+            bounded(context.api_class, 32),
+            bounded(context.method, 32),
+            context.caller.account_id,
+            context.caller.access_id,
+            clean_parameters(context.parameters, self._mask_personal),
+            "ERROR" if context.error_code else "SUCCESS",
+            context.error_code,
+            bounded(context.result, 500),
+            context.http_status,
             duration_ms,
-            trace.bytes_in,
-            trace.bytes_out,
-            bounded(trace.user_agent, 200),
+            context.bytes_in,
+            context.bytes_out,
+            bounded(context.user_agent, 200),
         )
         with self._lock:
             if len(self._pending) >= self._max_pending:

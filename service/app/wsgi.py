@@ -9,28 +9,29 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..bootstrap import Core, build_core
+from ..dispatch.context import RequestContext
+from ..dispatch.dispatcher import Dispatcher
+from ..domain.api import Api
 from ..domain.caller import Caller
-from ..domain.trace import CallTrace
-from ..errors import ErrorCode
+from ..errors import UserApiError
 from ..http.api import JsonApi, error_payload
 from ..http.openapi import openapi_json
-from ..logs import log_internal_error
-from ..soap.faults import CONTENT_TYPES, fault_document
 from .body import BodyLimits
-from .client import TRACE, client_address
+from .client import client_address
 from .soap import SoapRoute
 
 SOAP_PATH = "/api/soap/"
 SOAP12_PATH = "/api/soap12/"
 HEALTH_PATH = "/health"
 READY_PATH = "/health/ready"
-# The JSON transports, by path: the Caller's api name.
-JSON_PATHS = {"/api/http/": "http", "/api/basic/": "basic", "/api/jwt/": "jwt"}
+# The JSON transports, by path.
+JSON_PATHS = {"/api/http/": Api.HTTP, "/api/basic/": Api.BASIC, "/api/jwt/": Api.JWT}
 TOKEN_PATH = "/api/jwt/token"  # noqa: S105 (a path)
 OPENAPI_PATH = "/api/openapi.json"
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
+Handler = Callable[[Environ, StartResponse, RequestContext], Iterable[bytes]]
 
 
 def _plain(start_response: StartResponse, status: str, body: bytes, *headers: Any) -> list[bytes]:
@@ -54,36 +55,35 @@ class UserManagementApp:
         limits = BodyLimits(
             settings.max_body_bytes, settings.read_timeout, settings.request_timeout
         )
-        self.soap11 = SoapRoute(core, limits, "1.1", SOAP_PATH)
-        self.soap12 = SoapRoute(core, limits, "1.2", SOAP12_PATH)
-        self._soap = {route.path: route for route in (self.soap11, self.soap12)}
-        self._json = JsonApi(core.operations, limits)
+        dispatcher = Dispatcher(core.operations)
+        self.soap11 = SoapRoute(settings, dispatcher, limits, "1.1", SOAP_PATH)
+        self.soap12 = SoapRoute(settings, dispatcher, limits, "1.2", SOAP12_PATH)
+        self._soap = {SOAP_PATH: (Api.SOAP11, self.soap11), SOAP12_PATH: (Api.SOAP12, self.soap12)}
+        self._dispatcher = dispatcher
+        self._json = JsonApi(dispatcher, limits)
         self._openapi = openapi_json()
 
-    def _caller(self, environ: Environ, api: str) -> Caller:
-        return Caller(client_address(environ, self.core.settings), api, environ.get(TRACE))
-
     def _logged(
-        self,
-        environ: Environ,
-        start_response: StartResponse,
-        api: str,
-        handler: Callable[[Environ, StartResponse], Iterable[bytes]],
+        self, environ: Environ, start_response: StartResponse, api: Api, handler: Handler
     ) -> list[bytes]:
-        """Serve one API request and queue its API log record; the reply names its id."""
-        trace = CallTrace(
-            client_address(environ, self.core.settings), api, environ.get("HTTP_USER_AGENT")
-        )
+        """Serve one API request with its context and queue its API log record.
+
+        The reply names the request's id.
+        """
         length = environ.get("CONTENT_LENGTH") or "0"
-        trace.bytes_in = int(length) if length.isdigit() else 0
-        environ[TRACE] = trace
+        context = RequestContext(
+            Caller(client_address(environ, self.core.settings), api),
+            environ.get("HTTP_USER_AGENT"),
+            bytes_in=int(length) if length.isdigit() else 0,
+        )
 
         def recording(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-            trace.http_status = int(status[:3])
-            return start_response(status, [*headers, ("X-Request-Id", trace.request_id)], *exc_info)
+            context.http_status = int(status[:3])
+            headers = [*headers, ("X-Request-Id", context.request_id)]
+            return start_response(status, headers, *exc_info)
 
         try:
-            iterable = handler(environ, recording)
+            iterable = handler(environ, recording, context)
             try:
                 body = list(iterable)
             finally:
@@ -91,27 +91,29 @@ class UserManagementApp:
                 if close is not None:
                     close()
         except Exception as error:
-            # The adapters answer every failure they know; this is the last resort,
+            # The codecs answer every failure they know; this is the last resort,
             # still in the API's own format, never the server's HTML error page.
-            log_internal_error(error)
-            trace.error_code = ErrorCode.INTERNAL_ERROR.name
-            body = self._internal_error(api, recording)
-        trace.bytes_out = sum(len(chunk) for chunk in body)
-        duration_ms = int((time.monotonic() - trace.started) * 1000)
-        self.core.api_log.record(trace, duration_ms)
+            outcome = self._dispatcher.failed(context, error)
+            assert outcome.error is not None
+            body = self._internal_error(api, outcome.error, recording)
+        context.bytes_out = sum(len(chunk) for chunk in body)
+        duration_ms = int((time.monotonic() - context.started) * 1000)
+        self.core.api_log.record(context, duration_ms)
         return body
 
-    def _internal_error(self, api: str, start_response: StartResponse) -> list[bytes]:
-        """INTERNAL_ERROR as the API ``api`` answers it (an answer may have been started)."""
-        soap = {route.api: route for route in self._soap.values()}.get(api)
+    def _internal_error(
+        self, api: Api, error: UserApiError, start_response: StartResponse
+    ) -> list[bytes]:
+        """``error`` as the API ``api`` answers it (an answer may have been started)."""
+        soap = {soap_api: route for soap_api, route in self._soap.values()}.get(api)
         if soap is not None:
-            body = fault_document(ErrorCode.INTERNAL_ERROR, soap.soap_version)
-            content_type = CONTENT_TYPES[soap.soap_version]
-            status = "500 Internal Server Error"
+            reply = soap.codec.fault(error)
+            status, headers, body = reply.status, list(reply.headers), reply.body
         else:
-            body = json.dumps(error_payload(ErrorCode.INTERNAL_ERROR)).encode()
-            content_type, status = "application/json; charset=utf-8", "200 OK"
-        headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+            body = json.dumps(error_payload(error.code)).encode()
+            headers = [("Content-Type", "application/json; charset=utf-8")]
+            status = "200 OK"
+        headers.append(("Content-Length", str(len(body))))
         start_response(status, headers, sys.exc_info())
         return [body]
 
@@ -121,20 +123,12 @@ class UserManagementApp:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         soap = self._soap.get(path) or self._soap.get(path + "/")
         if soap is not None:
-            return self._logged(environ, start_response, soap.api, soap)
+            return self._logged(environ, start_response, *soap)
         api = JSON_PATHS.get(path) or JSON_PATHS.get(path + "/")
         if api is not None:
-
-            def serve(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-                return self._json.serve(environ, start_response, self._caller(environ, api))
-
-            return self._logged(environ, start_response, api, serve)
+            return self._logged(environ, start_response, api, self._json.serve)
         if path in (TOKEN_PATH, TOKEN_PATH + "/"):
-
-            def issue(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-                return self._json.issue_token(environ, start_response, self._caller(environ, "jwt"))
-
-            return self._logged(environ, start_response, "jwt", issue)
+            return self._logged(environ, start_response, Api.JWT, self._json.issue_token)
         if path == OPENAPI_PATH and method in ("GET", "HEAD"):
             start_response(
                 "200 OK",

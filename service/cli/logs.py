@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..application import apilog
+from ..domain.api import Api
 from ..settings import setting
 from ..terminal import json_line, line
 from .arguments import MAX_LISTED, access_name, email, ip_address, moment, whole_number
@@ -57,7 +58,7 @@ def register(commands: Subcommands) -> None:
     sub = add_command(commands, "logs", logs)
     sub.add_argument("--account", type=email, help="an account's e-mail")
     sub.add_argument("--access", type=access_name, help="an access of that account, by name")
-    sub.add_argument("--api", choices=("soap11", "soap12", "http", "basic", "jwt"))
+    sub.add_argument("--api", choices=[api.value for api in Api])
     sub.add_argument("--method")
     sub.add_argument("--error", metavar="CODE", help="an error code")
     sub.add_argument("--ip", type=ip_address, help="a source address")

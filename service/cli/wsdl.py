@@ -15,13 +15,10 @@ COMMITTED_WSDL_URL = "http://localhost:8000"
 def wsdl(context: Context, args: argparse.Namespace) -> None:
     """Write a WSDL as committed under wsdl/ (address http://localhost:8000)."""
     from ..app.wsgi import SOAP12_PATH, SOAP_PATH
-    from ..soap.application import build_spyne_application
     from ..soap.wsdl import build_wsdl, with_address
 
     path = SOAP12_PATH if args.soap == "1.2" else SOAP_PATH
-    # The WSDL describes the service and answers no call: there are no operations to hand over.
-    application = build_spyne_application(None, args.soap)  # type: ignore[arg-type]
-    document = with_address(build_wsdl(application), COMMITTED_WSDL_URL + path)
+    document = with_address(build_wsdl(args.soap), COMMITTED_WSDL_URL + path)
     if args.output:
         Path(args.output).write_bytes(document)
     else:

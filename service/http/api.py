@@ -18,11 +18,11 @@ from typing import Any
 
 from ..app.body import BodyError, BodyLimits, read_body
 from ..contract import CLASS, OPERATIONS
-from ..domain.caller import Caller
+from ..dispatch.context import RequestContext
+from ..dispatch.dispatcher import ISSUETOKEN, Call, Dispatcher, Outcome
+from ..domain.api import Api
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
 from ..errors import ErrorCode, UserApiError
-from ..logs import log_internal_error
-from ..operations import UserOperations
 from .form import read_params
 
 StartResponse = Callable[..., Any]
@@ -30,13 +30,12 @@ StartResponse = Callable[..., Any]
 REALM = 'realm="User Management API", charset="UTF-8"'
 
 
-class HttpError(Exception):
+class HttpError(UserApiError):
     """An error answered at the HTTP level: a status, extra headers and the coded JSON."""
 
     def __init__(self, status: str, code: ErrorCode, *headers: tuple[str, str]) -> None:
-        super().__init__(status)
+        super().__init__(code)
         self.status = status
-        self.code = code
         self.headers = headers
 
 
@@ -90,10 +89,10 @@ def _basic_credentials(header: str) -> PasswordCredentials:
     return PasswordCredentials(user, password)
 
 
-def _challenge(api: str) -> HttpError:
+def _challenge(api: Api) -> HttpError:
     """401 with the transport's challenge: no credentials of its kind were sent."""
-    challenge = "Basic" if api == "basic" else "Bearer"
-    code = ErrorCode.MISSING_USER if api == "basic" else ErrorCode.MISSING_TOKEN
+    challenge = "Basic" if api is Api.BASIC else "Bearer"
+    code = ErrorCode.MISSING_USER if api is Api.BASIC else ErrorCode.MISSING_TOKEN
     return HttpError("401 Unauthorized", code, ("WWW-Authenticate", f"{challenge} {REALM}"))
 
 
@@ -101,15 +100,15 @@ def _bearer_credentials(header: str) -> TokenCredentials:
     """A Bearer token; any other scheme is no token at all (RFC 6750 §3: the challenge)."""
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer":
-        raise _challenge("jwt")
+        raise _challenge(Api.JWT)
     return TokenCredentials(token.strip())
 
 
 class JsonApi:
-    """Serves ``class=user`` over one of the JSON transports."""
+    """Serves ``class=user`` over one of the JSON transports, and the JWT token endpoint."""
 
-    def __init__(self, operations: UserOperations, limits: BodyLimits) -> None:
-        self._operations = operations
+    def __init__(self, dispatcher: Dispatcher, limits: BodyLimits) -> None:
+        self._dispatcher = dispatcher
         self._limits = limits
 
     def _params(self, environ: dict[str, Any]) -> dict[str, str]:
@@ -125,23 +124,25 @@ class JsonApi:
         return read_params(environ, body)
 
     def _credentials(
-        self, environ: dict[str, Any], params: dict[str, str], api: str
+        self, environ: dict[str, Any], params: dict[str, str], api: Api
     ) -> CallCredentials:
         header = environ.get("HTTP_AUTHORIZATION")
-        if api == "http":
+        if api is Api.HTTP:
             return PasswordCredentials(params.get("user"), params.get("password"))
         if header is None:
             raise _challenge(api)
-        if api == "basic":
+        if api is Api.BASIC:
             return _basic_credentials(header)
         return _bearer_credentials(header)
 
-    def _call(self, caller: Caller, credentials: CallCredentials, params: dict[str, str]) -> Any:
-        """Check class and method (MISSING_* before INCORRECT_*), then run the method."""
-        if caller.trace is not None:
-            caller.trace.api_class = params.get("class")
-            caller.trace.method = params.get("method")
-            caller.trace.parameters = params
+    def _decode(self, environ: dict[str, Any], context: RequestContext) -> Call:
+        """The call: credentials of the transport's kind, then class and method checked.
+
+        MISSING_* before INCORRECT_*; the parameters are the operation's, by name.
+        """
+        params = self._params(environ)
+        credentials = self._credentials(environ, params, context.api)
+        context.asked(params.get("class"), params.get("method"), params)
         if not params.get("class", "").strip():
             raise UserApiError(ErrorCode.MISSING_CLASS)
         if params["class"].strip().lower() != CLASS:
@@ -153,64 +154,66 @@ class JsonApi:
         if operation is None:
             raise UserApiError(ErrorCode.INCORRECT_METHOD)
         arguments = {p.name: params.get(p.name) for p in operation.parameters}
-        result = getattr(self._operations, name)(caller, credentials, **arguments)
-        if caller.trace is not None:
-            caller.trace.succeeded(result)
-        return {} if operation.result.name is None else {operation.result.name: result}
+        return Call(name, lambda: credentials, arguments)
+
+    def _decode_token_request(self, environ: dict[str, Any], context: RequestContext) -> Call:
+        """``user``/``password``, POSTed."""
+        if environ.get("REQUEST_METHOD", "").upper() != "POST":
+            raise HttpError(
+                "405 Method Not Allowed", ErrorCode.MALFORMED_REQUEST, ("Allow", "POST")
+            )
+        params = self._params(environ)
+        context.asked(None, "token", params)
+        credentials = PasswordCredentials(params.get("user"), params.get("password"))
+        return Call(ISSUETOKEN, lambda: credentials)
 
     def _respond(
         self,
         start_response: StartResponse,
-        caller: Caller,
-        produce: Callable[[], dict[str, Any]],
+        context: RequestContext,
+        outcome: Outcome,
+        result: Callable[[Any], dict[str, Any]],
     ) -> list[bytes]:
-        """Run ``produce`` and answer its result, or its error, as Afilnet JSON."""
-        trace = caller.trace
-        try:
-            result = _plain(produce())
-            # Encoded here: an answer that cannot be written is an error like any other.
-            body = _encode({"status": "SUCCESS", "result": result})
-        except HttpError as error:
-            code, status, headers = error.code, error.status, list(error.headers)
-        except UserApiError as error:
-            code, status = error.code, "200 OK"
-            headers = [("Retry-After", str(error.retry_after))] if error.retry_after else []
-        except Exception as error:
-            log_internal_error(error)
-            code, status, headers = ErrorCode.INTERNAL_ERROR, "200 OK", []
+        """Answer the outcome's result, or its error, as Afilnet JSON."""
+        if outcome.error is None:
+            try:
+                # Encoded here: an answer that cannot be written is an error like any other.
+                body = _encode({"status": "SUCCESS", "result": _plain(result(outcome.value))})
+            except Exception as error:
+                outcome = self._dispatcher.failed(context, error)
+            else:
+                return _answer(start_response, "200 OK", body)
+        error = outcome.error
+        assert error is not None
+        if isinstance(error, HttpError):
+            status, headers = error.status, list(error.headers)
         else:
-            return _answer(start_response, "200 OK", body)
-        if trace is not None:
-            trace.error_code = code.name
-        return _answer(start_response, status, _encode(error_payload(code)), *headers)
+            status = "200 OK"
+            headers = [("Retry-After", str(error.retry_after))] if error.retry_after else []
+        return _answer(start_response, status, _encode(error_payload(error.code)), *headers)
 
     def serve(
-        self, environ: dict[str, Any], start_response: StartResponse, caller: Caller
+        self, environ: dict[str, Any], start_response: StartResponse, context: RequestContext
     ) -> Iterable[bytes]:
-        """Answer one call of ``class=user`` on the transport ``caller.api``."""
+        """Answer one call of ``class=user`` on the transport ``context.api``."""
+        outcome = self._dispatcher.dispatch(context, lambda: self._decode(environ, context))
 
-        def produce() -> dict[str, Any]:
-            params = self._params(environ)
-            return self._call(caller, self._credentials(environ, params, caller.api), params)
+        def result(value: Any) -> dict[str, Any]:
+            assert outcome.call is not None
+            name = OPERATIONS[outcome.call.method].result.name
+            return {} if name is None else {name: value}
 
-        return self._respond(start_response, caller, produce)
+        return self._respond(start_response, context, outcome, result)
 
     def issue_token(
-        self, environ: dict[str, Any], start_response: StartResponse, caller: Caller
+        self, environ: dict[str, Any], start_response: StartResponse, context: RequestContext
     ) -> Iterable[bytes]:
         """Trade ``user``/``password`` (POST) for a bearer token."""
+        outcome = self._dispatcher.dispatch(
+            context, lambda: self._decode_token_request(environ, context)
+        )
 
-        def produce() -> dict[str, Any]:
-            if environ.get("REQUEST_METHOD", "").upper() != "POST":
-                raise HttpError(
-                    "405 Method Not Allowed", ErrorCode.MALFORMED_REQUEST, ("Allow", "POST")
-                )
-            params = self._params(environ)
-            if caller.trace is not None:
-                caller.trace.method = "token"
-                caller.trace.parameters = params
-            credentials = PasswordCredentials(params.get("user"), params.get("password"))
-            issued = self._operations.issuetoken(caller, credentials)
+        def result(issued: Any) -> dict[str, Any]:
             return {"token": issued.token, "tokentype": "Bearer", "expiresin": issued.expires_in}
 
-        return self._respond(start_response, caller, produce)
+        return self._respond(start_response, context, outcome, result)

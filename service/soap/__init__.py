@@ -1,3 +1,3 @@
-"""The SOAP 1.1 adapter: Spyne types and service over the transport-independent core."""
+"""The SOAP codec (1.1 and 1.2) and the WSDL that Spyne publishes from the contract."""
 
 from . import compat as _compat  # noqa: F401  (must run before anything imports spyne)

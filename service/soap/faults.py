@@ -1,14 +1,12 @@
-"""The one place where errors become SOAP faults."""
+"""The one SOAP fault writer: a catalogue code as a SOAP 1.1 or 1.2 fault envelope."""
 
 from __future__ import annotations
 
 from lxml import etree
 from lxml.builder import ElementMaker
-from spyne import Fault
 
+from ..contract import NAMESPACE
 from ..errors import ErrorCode, Side, UserApiError
-from ..logs import log_internal_error
-from .types import NAMESPACE
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -21,9 +19,6 @@ _ENV11 = ElementMaker(namespace=SOAP11_ENV, nsmap={"soap11env": SOAP11_ENV, "tns
 _ENV12 = ElementMaker(namespace=SOAP12_ENV, nsmap={"soap12env": SOAP12_ENV, "tns": NAMESPACE})
 _PLAIN = ElementMaker()
 
-# Spyne's own faults for requests that name no operation we have.
-_UNKNOWN_OPERATION = ("Client.ResourceNotFound", "Client.MethodNotFound")
-
 
 def _detail(code: ErrorCode, retry_after: int | None) -> etree._Element:
     """The typed detail: UserServiceFault with code, description and maybe retryafter."""
@@ -33,24 +28,22 @@ def _detail(code: ErrorCode, retry_after: int | None) -> etree._Element:
     return detail
 
 
-class CodedFault(Fault):
-    """A fault for a catalogue code: ``Client.<CODE>``/``Server.<CODE>``, typed detail."""
+class EnvelopeFault(UserApiError):
+    """A fault about the envelope itself, answered with header blocks that explain it.
+
+    ``header``: NotUnderstood or Upgrade blocks; ``soap_version``: the version
+    to answer in when it is not the endpoint's (a VersionMismatch).
+    """
 
     def __init__(
         self,
         code: ErrorCode,
-        retry_after: int | None = None,
         header: tuple[etree._Element, ...] = (),
+        soap_version: str | None = None,
     ) -> None:
-        super().__init__(
-            faultcode=code.faultcode,
-            faultstring=code.description,
-            detail=_detail(code, retry_after),
-        )
-        self.code = code
-        self.retry_after = retry_after
-        # Header blocks the fault's envelope carries (NotUnderstood, Upgrade).
+        super().__init__(code)
         self.header = header
+        self.soap_version = soap_version
 
 
 # SOAP's own fault codes: the envelope's faults, answered before any operation runs.
@@ -115,9 +108,8 @@ def fault_document(
     retry_after: int | None = None,
     header: tuple[etree._Element, ...] = (),
 ) -> bytes:
-    """A whole fault envelope for ``code``, for errors answered without Spyne.
+    """A whole fault envelope for ``code`` in ``soap_version``.
 
-    The same bytes as Spyne writes for that SOAP version (tests/unit/test_fastpath.py).
     ``header``: header blocks that explain an envelope fault (NotUnderstood, Upgrade).
     """
     if soap_version == "1.2":
@@ -137,32 +129,3 @@ def fault_document(
         maker = _ENV12 if soap_version == "1.2" else _ENV11
         envelope.insert(0, maker.Header(*header))
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
-
-
-def code_for(error: BaseException) -> ErrorCode:
-    """The catalogue code for any error raised while serving a SOAP request."""
-    if isinstance(error, UserApiError):
-        return error.code
-    if isinstance(error, Fault):
-        faultcode = error.faultcode or ""
-        if faultcode.startswith(_UNKNOWN_OPERATION):
-            return ErrorCode.INCORRECT_METHOD
-        if faultcode == "Client" or faultcode.startswith("Client."):
-            return ErrorCode.MALFORMED_REQUEST
-    return ErrorCode.INTERNAL_ERROR
-
-
-def to_fault(error: BaseException) -> CodedFault:
-    """The coded fault a client gets for ``error``; unexpected errors are logged here.
-
-    Only the exception's type and where it was raised are logged: an exception's
-    text can carry SQL, parameters or paths.
-    """
-    if isinstance(error, CodedFault):
-        return error
-    code = code_for(error)
-    if code is ErrorCode.INTERNAL_ERROR:
-        # Spyne wraps what failed in its own Fault, raised while handling it.
-        cause = error.__context__ if isinstance(error, Fault) else None
-        log_internal_error(cause or error)
-    return CodedFault(code, error.retry_after if isinstance(error, UserApiError) else None)

@@ -1,4 +1,7 @@
-"""UserService: the Spyne declaration of class ``user``, one operation per entry of the contract."""
+"""UserService: the Spyne declaration of class ``user``, one operation per entry of the contract.
+
+Spyne publishes the WSDL from it; the SOAP codec (``codec``) answers the calls.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +10,10 @@ from typing import Any
 
 from spyne import ServiceBase, rpc
 
-from ..app.client import CLIENT_ADDRESS, TRACE
 from ..contract import OPERATIONS, Kind, Operation, Parameter, Shape
-from ..domain.caller import Caller
-from ..domain.credentials import PasswordCredentials
-from .faults import to_fault
-from .tracing import leaf_texts, note_call
 from .types import AddressList, Amount, ChannelList, Int, IntParam, UserServiceFault, text_param
-from .wsse import credentials_for
 
 _THROWS = [UserServiceFault]
-
-
-def _caller(ctx: Any) -> Caller:
-    """The caller as the WSGI application identified it."""
-    environ = ctx.transport.req_env
-    trace = environ.get(TRACE)
-    api = "soap11" if trace is None else trace.api
-    return Caller(environ.get(CLIENT_ADDRESS) or environ.get("REMOTE_ADDR", ""), api, trace)
-
-
-def _credentials(ctx: Any, user: Any, password: Any) -> PasswordCredentials:
-    """The call's credentials: ``user``/``password`` elements, or a UsernameToken header."""
-    return credentials_for(ctx.in_header_doc, user, password)
 
 
 def _documentation(operation: Operation) -> str:
@@ -58,19 +42,10 @@ _RESULT_TYPES = {
 
 
 def _declared(operation: Operation) -> Any:
-    """The Spyne operation of ``operation``: its parameters in order, its result, its fault.
+    """The Spyne operation of ``operation``: its parameters in order, its result, its fault."""
 
-    The function hands the received values, by name, to the core's method of the same name.
-    """
-    names = [parameter.name for parameter in operation.parameters]
-
-    def call(ctx: Any, user: Any, password: Any, *arguments: Any) -> Any:
-        run = getattr(ctx.udc, operation.name)
-        return run(
-            _caller(ctx),
-            _credentials(ctx, user, password),
-            **dict(zip(names, arguments, strict=True)),
-        )
+    def call(ctx: Any, *arguments: Any) -> Any:
+        raise NotImplementedError("the SOAP codec answers calls; Spyne only publishes the WSDL")
 
     call.__name__ = call.__qualname__ = operation.name
     call.__doc__ = _documentation(operation)
@@ -88,30 +63,11 @@ def _declared(operation: Operation) -> Any:
     )(call)
 
 
-def _call_wrapper(cls: Any, ctx: Any, args: Any = None) -> Any:
-    """Run the operation; every error leaves as a coded fault."""
-    trace = ctx.transport.req_env.get(TRACE)
-    if trace is not None:
-        note_call(trace, ctx.descriptor.name, leaf_texts(ctx.in_body_doc))
-    try:
-        result = super(UserService, cls).call_wrapper(ctx, args)
-    except Exception as error:
-        fault = to_fault(error)
-        if fault.retry_after is not None:
-            ctx.transport.resp_headers["Retry-After"] = str(fault.retry_after)
-        raise fault from None
-    if trace is not None:
-        trace.succeeded(result)
-    return result
-
-
 def _body(namespace: dict[str, Any]) -> None:
     namespace["__module__"] = __name__
     namespace["__doc__"] = (
         "Class ``user`` of the User Management API, one operation per entry of the contract."
-        " ``ctx.udc`` is the core's ``UserOperations``."
     )
-    namespace["call_wrapper"] = classmethod(_call_wrapper)
     namespace.update({name: _declared(operation) for name, operation in OPERATIONS.items()})
 
 

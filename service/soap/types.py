@@ -12,12 +12,9 @@ import dataclasses
 
 from spyne import Array, ComplexModel, Decimal, Integer32, Unicode
 
-from ..contract import MAX_LENGTH
+from ..contract import MAX_LENGTH, NAMESPACE
 from ..domain.address import Address as AddressRecord
 from ..domain.channel import Channel as ChannelRecord
-
-NAMESPACE = "urn:usermanagement:user:v1"
-
 
 # One named simple type per text parameter (e.g. ``userText``), shared by every operation.
 _TEXT_PARAMS = {

@@ -1,4 +1,7 @@
-"""The published WSDL: built once, in a canonical form, with each client's address put in."""
+"""The published WSDL: Spyne's document of ``UserService``, canonical, with each client's address.
+
+Spyne only publishes the WSDL; the SOAP codec answers the calls.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,10 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 from spyne import Application
 from spyne.interface.wsdl import Wsdl11
+from spyne.protocol.soap import Soap11, Soap12
+
+from ..contract import NAMESPACE
+from .service import UserService
 
 # The WSDL is built once with this address; each request gets its own URL put in.
 ADDRESS_PLACEHOLDER = "http://usermanagement.invalid/api/soap/"
@@ -32,14 +39,22 @@ def _sort_children(parent: etree._Element, order: tuple[str, ...]) -> None:
     parent[:] = children
 
 
-def build_wsdl(application: Application) -> bytes:
-    """The WSDL document of ``application``, byte-stable across processes and restarts.
+def build_wsdl(soap_version: str = "1.1") -> bytes:
+    """The WSDL document of the SOAP ``soap_version`` endpoint, byte-stable across restarts.
 
     Spyne's output is reordered canonically (its type order follows set
     iteration), unused namespace declarations and ``parameterOrder`` (an RPC
     hint with no meaning for document/literal) are dropped, and the binding
     names SOAP over HTTP.
     """
+    protocol = Soap12 if soap_version == "1.2" else Soap11
+    application = Application(
+        [UserService],
+        tns=NAMESPACE,
+        name="UserService",
+        in_protocol=protocol(),
+        out_protocol=protocol(),
+    )
     application.transport = SOAP_HTTP_TRANSPORT
     document = Wsdl11(application.interface)
     document.build_interface_document(ADDRESS_PLACEHOLDER)
@@ -51,7 +66,7 @@ def build_wsdl(application: Application) -> bytes:
         operation.attrib.pop("parameterOrder", None)
     # Only the binding prefix in use survives: SOAP 1.2 declarations on a 1.1 WSDL make
     # gSOAP's wsdl2h generate a SOAP 1.2 client.
-    binding = "wsdlsoap12" if "soap12" in application.in_protocol.type else "wsdlsoap11"
+    binding = "wsdlsoap12" if soap_version == "1.2" else "wsdlsoap11"
     etree.cleanup_namespaces(root, keep_ns_prefixes=[*_KEEP_PREFIXES, binding])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

@@ -285,6 +285,14 @@ def test_a_soap_parameter_given_twice_is_malformed(store: Store, server: Running
     )
     body = fields(user=user, password=password) + "<u:idaddress>1</u:idaddress>" * 2
     assert soap_code(post(server.soap_url, envelope("deleteaddress", body))) == "MALFORMED_REQUEST"
+    # Parameters are read by local name: the same name in another namespace (or none) is
+    # the same parameter again.
+    for other_user in (
+        f"<user>{other}</user>",
+        f'<x:user xmlns:x="urn:example:x">{other}</x:user>',
+    ):
+        body = other_user + fields(user=user, password=password)
+        assert soap_code(post(server.soap_url, envelope("getbalance", body))) == "MALFORMED_REQUEST"
     reply = requests.get(
         f"{server.url}/api/http/?class=user&method=getbalance&user={user}&user={other}"
         f"&password={password}",

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from service.apilog.parameters import clean_parameters
 from service.apilog.writer import COLUMNS, ApiLogWriter
-from service.domain.trace import CallTrace
+from service.dispatch.context import RequestContext
+from service.domain.api import Api
+from service.domain.caller import Caller
 from service.store import models
 from service.store.database import make_engine
 from service.store.prepared import MAX_PARAMETERS
@@ -27,8 +29,11 @@ def quiet_writer(units: UnitOfWorkFactory, max_pending: int = 1000) -> ApiLogWri
     )
 
 
-def traces(agent: str, count: int) -> list[CallTrace]:
-    return [CallTrace("192.0.2.1", "http", agent, method="getbalance") for _ in range(count)]
+def traces(agent: str, count: int) -> list[RequestContext]:
+    return [
+        RequestContext(Caller("192.0.2.1", Api.HTTP), agent, method="getbalance")
+        for _ in range(count)
+    ]
 
 
 def stored(store: Store, agent: str) -> int:
@@ -128,8 +133,9 @@ def test_flushes_track_each_access_use_whatever_their_order(store: Store) -> Non
 
     def calls(at: datetime, source_ip: str, count: int, error: str | None = None) -> None:
         for trace in traces(f"track-{uuid.uuid4().hex}", count):
-            trace.created_at, trace.source_ip = at, source_ip
-            trace.access_id, trace.account_id, trace.error_code = access, account.id, error
+            trace.created_at, trace.caller.source_ip = at, source_ip
+            trace.caller.signed_in(account.id, access)
+            trace.error_code = error
             writer.record(trace, duration_ms=1)
 
     writer = quiet_writer(store.core.units)

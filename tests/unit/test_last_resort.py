@@ -9,6 +9,8 @@ import pytest
 from lxml import etree
 
 from service.app.wsgi import UserManagementApp
+from service.dispatch.context import RequestContext
+from service.domain.api import Api
 from tests.conftest import Store
 
 NS = "urn:usermanagement:user:v1"
@@ -19,7 +21,7 @@ def app(store: Store) -> UserManagementApp:
     return UserManagementApp(store.core)
 
 
-def failing(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+def failing(environ: dict[str, Any], start_response: Any, context: RequestContext) -> list[bytes]:
     start_response("200 OK", [("Content-Type", "text/xml")])  # an answer was started
     raise RuntimeError("/srv/secret/path: SELECT password FROM accounts")
 
@@ -27,15 +29,15 @@ def failing(environ: dict[str, Any], start_response: Any) -> list[bytes]:
 @pytest.mark.parametrize(
     ("api", "content_type", "status"),
     [
-        ("soap11", "text/xml; charset=utf-8", "500 Internal Server Error"),
-        ("soap12", "application/soap+xml; charset=utf-8", "500 Internal Server Error"),
-        ("http", "application/json; charset=utf-8", "200 OK"),
-        ("jwt", "application/json; charset=utf-8", "200 OK"),
+        (Api.SOAP11, "text/xml; charset=utf-8", "500 Internal Server Error"),
+        (Api.SOAP12, "application/soap+xml; charset=utf-8", "500 Internal Server Error"),
+        (Api.HTTP, "application/json; charset=utf-8", "200 OK"),
+        (Api.JWT, "application/json; charset=utf-8", "200 OK"),
     ],
 )
 def test_an_unanswered_failure_is_a_coded_internal_error(
     app: UserManagementApp,
-    api: str,
+    api: Api,
     content_type: str,
     status: str,
     caplog: pytest.LogCaptureFixture,

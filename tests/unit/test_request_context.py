@@ -5,23 +5,25 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from service.domain.trace import CallTrace
+from service.dispatch.context import RequestContext
+from service.domain.caller import Caller
 
 # Run in a fresh, single-threaded interpreter: fork() in the test process would
 # copy the suite's threads.
 FORKING = """
 import os
-from service.domain.trace import CallTrace
-print(CallTrace("192.0.2.1", "soap11").request_id, flush=True)
+from service.dispatch.context import RequestContext
+from service.domain.caller import Caller
+print(RequestContext(Caller("192.0.2.1")).request_id, flush=True)
 if os.fork() == 0:
-    print(CallTrace("192.0.2.1", "soap11").request_id, flush=True)
+    print(RequestContext(Caller("192.0.2.1")).request_id, flush=True)
     os._exit(0)
 os.wait()
 """
 
 
 def test_request_ids_are_unique_within_and_across_processes() -> None:
-    here = {CallTrace("192.0.2.1", "soap11").request_id for _ in range(1000)}
+    here = {RequestContext(Caller("192.0.2.1")).request_id for _ in range(1000)}
     assert len(here) == 1000
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in here)
     parent, child = subprocess.run(

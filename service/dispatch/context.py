@@ -1,4 +1,10 @@
-"""What one request did, filled in as it is served: by the app, the adapter and the core."""
+"""One request's context: built once by the WSGI application, filled as the request is served.
+
+The application sets the transport's part (client, API, sizes, HTTP status),
+the codec what the request asked for (class, method, parameters as sent) and
+the dispatcher its outcome (who signed in, the code or the result); the API
+log records it whole.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+
+from ..domain.api import Api
+from ..domain.caller import Caller
 
 MAX_RESULT = 200
 
@@ -36,11 +45,10 @@ _request_ids = _RequestIds()
 
 
 @dataclass
-class CallTrace:
+class RequestContext:
     """One request, as the API log will record it."""
 
-    source_ip: str
-    api: str
+    caller: Caller
     user_agent: str | None = None
     request_id: str = field(default_factory=_request_ids.new)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -48,13 +56,22 @@ class CallTrace:
     api_class: str | None = None
     method: str | None = None
     parameters: dict[str, str] = field(default_factory=dict)
-    account_id: int | None = None
-    access_id: int | None = None
     error_code: str | None = None
     result: str | None = None
     http_status: int = 0
     bytes_in: int = 0
     bytes_out: int = 0
+
+    @property
+    def api(self) -> Api:
+        """The API the request came in on."""
+        return self.caller.api
+
+    def asked(self, api_class: str | None, method: str | None, parameters: dict[str, str]) -> None:
+        """Note what the request asked for, as sent (the codec's part)."""
+        self.api_class = api_class
+        self.method = method
+        self.parameters = parameters
 
     def succeeded(self, value: Any) -> None:
         """Note a result, summarised (a count for lists: no personal data in the summary)."""

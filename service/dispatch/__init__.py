@@ -1,0 +1,1 @@
+"""One request path: the request context and the dispatcher every codec hands its calls to."""

@@ -1,0 +1,81 @@
+"""The one way a request reaches the core: decoded call -> credential check -> operation -> outcome.
+
+Every codec (SOAP, the JSON APIs) hands the dispatcher a function that decodes
+its request into a ``Call``; the dispatcher runs it and returns an ``Outcome``,
+the result or a coded failure, for the codec to encode. This is the only place
+where exceptions become catalogue codes and where unexpected errors are
+logged (their type and place, never their text), and it fills the request
+context's outcome for the API log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..contract import OPERATIONS
+from ..domain.credentials import CallCredentials
+from ..domain.values import Raw
+from ..errors import ErrorCode, UserApiError
+from ..logs import log_internal_error
+from ..operations import UserOperations
+from .context import RequestContext
+
+# The JWT transport's login: not an operation of class ``user``, but called the same way.
+ISSUETOKEN = "issuetoken"
+
+
+@dataclass(frozen=True)
+class Call:
+    """A decoded request: the core method to run, its credentials and its parameters.
+
+    ``credentials`` is called after the method is known: decoding them (a
+    WS-Security header) can fail with a code of its own.
+    """
+
+    method: str
+    credentials: Callable[[], CallCredentials]
+    arguments: Mapping[str, Raw] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a call came to: the call and its result, or the failure to answer with."""
+
+    call: Call | None = None
+    value: Any = None
+    error: UserApiError | None = None
+
+
+class Dispatcher:
+    """Runs decoded calls against the core's operations."""
+
+    def __init__(self, operations: UserOperations) -> None:
+        self._methods: dict[str, Callable[..., Any]] = {
+            name: getattr(operations, name) for name in (*OPERATIONS, ISSUETOKEN)
+        }
+
+    def dispatch(self, context: RequestContext, decode: Callable[[], Call]) -> Outcome:
+        """Decode and run one call; any failure on the way is a coded outcome."""
+        try:
+            call = decode()
+            method = self._methods.get(call.method)
+            if method is None:
+                raise UserApiError(ErrorCode.INCORRECT_METHOD)
+            value = method(context.caller, call.credentials(), **call.arguments)
+        except Exception as error:
+            return self.failed(context, error)
+        context.succeeded(value)
+        return Outcome(call, value)
+
+    def failed(self, context: RequestContext, error: Exception) -> Outcome:
+        """The outcome of ``error``: its code, or INTERNAL_ERROR (logged) for anything unexpected.
+
+        Codecs call this for what fails before or after ``dispatch`` (writing an answer).
+        """
+        if not isinstance(error, UserApiError):
+            log_internal_error(error)
+            error = UserApiError(ErrorCode.INTERNAL_ERROR)
+        context.error_code = error.code.name
+        return Outcome(error=error)
