@@ -179,18 +179,18 @@ class JsonApi:
             try:
                 # Encoded here: an answer that cannot be written is an error like any other.
                 body = _encode({"status": "SUCCESS", "result": _plain(result(outcome.value))})
-            except Exception as error:
-                outcome = self._dispatcher.failed(context, error)
+            except Exception as unwritten:
+                outcome = self._dispatcher.failed(context, unwritten)
             else:
                 return _answer(start_response, "200 OK", body)
-        error = outcome.error
-        assert error is not None
-        if isinstance(error, HttpError):
-            status, headers = error.status, list(error.headers)
+        failure = outcome.error
+        assert failure is not None
+        if isinstance(failure, HttpError):
+            status, headers = failure.status, list(failure.headers)
         else:
             status = "200 OK"
-            headers = [("Retry-After", str(error.retry_after))] if error.retry_after else []
-        return _answer(start_response, status, _encode(error_payload(error.code)), *headers)
+            headers = [("Retry-After", str(failure.retry_after))] if failure.retry_after else []
+        return _answer(start_response, status, _encode(error_payload(failure.code)), *headers)
 
     def serve(
         self, environ: dict[str, Any], start_response: StartResponse, context: RequestContext

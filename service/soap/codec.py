@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +39,7 @@ from .wsse import credentials_for
 _PREFIX = {"1.1": "soap11env", "1.2": "soap12env"}
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 # Wrapper member names of the list types (soap/types.py: AddressList, ChannelList).
-_MEMBERS = {Address: "address", Channel: "channel"}
+_MEMBERS: dict[type[Address | Channel], str] = {Address: "address", Channel: "channel"}
 _MARK = "VALUE-GOES-HERE"
 
 
@@ -58,8 +57,7 @@ def _leaf(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-@functools.cache
-def _member_template(kind: type) -> tuple[etree._Element, tuple[str, ...]]:
+def _member_template(kind: type[Address | Channel]) -> tuple[etree._Element, tuple[str, ...]]:
     """An empty list member of ``kind`` (one leaf per field, in order) and its field names."""
     names = tuple(field.name for field in dataclasses.fields(kind))
     member = etree.Element(f"{{{NAMESPACE}}}{_MEMBERS[kind]}", nsmap={"tns": NAMESPACE})
@@ -68,10 +66,13 @@ def _member_template(kind: type) -> tuple[etree._Element, tuple[str, ...]]:
     return member, names
 
 
-def _write_list(element: etree._Element, items: list[Any]) -> None:
+_TEMPLATES = {kind: _member_template(kind) for kind in _MEMBERS}
+
+
+def _write_list(element: etree._Element, items: list[Address] | list[Channel]) -> None:
     for item in items:
         # Copying a built member is a C call; building its leaves one by one is not.
-        template, names = _member_template(type(item))
+        template, names = _TEMPLATES[type(item)]
         member = copy.deepcopy(template)
         for leaf, field in zip(member, names, strict=True):
             leaf.text = _leaf(getattr(item, field))
@@ -121,7 +122,7 @@ class SoapCodec:
 
     def fault(self, error: UserApiError) -> Reply:
         """``error`` as a fault in this endpoint's SOAP version (or the one it names)."""
-        version, header = self.soap_version, ()
+        version, header = self.soap_version, tuple[etree._Element, ...]()
         if isinstance(error, EnvelopeFault):
             version, header = error.soap_version or version, error.header
         headers = [("Content-Type", CONTENT_TYPES[version])]
@@ -142,7 +143,7 @@ class SoapCodec:
             etree.QName(call).localname,
             {name: element.text or "" for name, element in elements.items()},
         )
-        operation = self._operations.get(call.tag)
+        operation = self._operations.get(str(call.tag))
         if operation is None:
             raise UserApiError(ErrorCode.INCORRECT_METHOD)
         user = _argument(elements.get("user"), Kind.TEXT)

@@ -80,10 +80,10 @@ def fault_status(code: ErrorCode, soap_version: str) -> str:
 def not_understood(qname: etree.QName) -> etree._Element:
     """SOAP 1.2's NotUnderstood header block for one header block the service did not process."""
     prefix = "ns" if qname.namespace else None
-    block = etree.Element(
-        f"{{{SOAP12_ENV}}}NotUnderstood",
-        nsmap={"soap12env": SOAP12_ENV, **({prefix: qname.namespace} if prefix else {})},
-    )
+    nsmap = {"soap12env": SOAP12_ENV}
+    if prefix and qname.namespace:
+        nsmap[prefix] = qname.namespace
+    block = etree.Element(f"{{{SOAP12_ENV}}}NotUnderstood", nsmap=nsmap)
     block.set("qname", f"{prefix}:{qname.localname}" if prefix else qname.localname)
     return block
 
