@@ -11,8 +11,8 @@ context's outcome for the API log.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from ..contract import OPERATIONS
 from ..domain.credentials import CallCredentials
@@ -26,8 +26,7 @@ from .context import RequestContext
 ISSUETOKEN = "issuetoken"
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """A decoded request: the core method to run, its credentials and its parameters.
 
     ``credentials`` is called after the method is known: decoding them (a
@@ -36,11 +35,10 @@ class Call:
 
     method: str
     credentials: Callable[[], CallCredentials]
-    arguments: Mapping[str, Raw] = field(default_factory=dict)
+    arguments: Mapping[str, Raw] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a call came to: the call and its result, or the failure to answer with."""
 
     call: Call | None = None

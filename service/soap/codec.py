@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -43,8 +42,7 @@ _MEMBERS: dict[type[Address | Channel], str] = {Address: "address", Channel: "ch
 _MARK = "VALUE-GOES-HERE"
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """An HTTP answer: status line, headers (Content-Length aside) and body."""
 
     status: str
@@ -132,18 +130,18 @@ class SoapCodec:
         return Reply(fault_status(error.code, version), tuple(headers), body)
 
     def _decode(self, context: RequestContext, body: bytes) -> Call:
-        if not body.strip():
-            raise UserApiError(ErrorCode.MALFORMED_REQUEST)
         root = check_request(parse_document(body), self._envelope_ns)
         headers = list(root[0]) if len(root) == 2 else None
         call = root[-1][0]
-        elements = {etree.QName(child).localname: child for child in call}
+        tag = str(call.tag)
+        # Tags are strings here: check_request refused entity references.
+        elements = {str(child.tag).rpartition("}")[2]: child for child in call}
         context.asked(
             CLASS,
-            etree.QName(call).localname,
+            tag.rpartition("}")[2],
             {name: element.text or "" for name, element in elements.items()},
         )
-        operation = self._operations.get(str(call.tag))
+        operation = self._operations.get(tag)
         if operation is None:
             raise UserApiError(ErrorCode.INCORRECT_METHOD)
         user = _argument(elements.get("user"), Kind.TEXT)

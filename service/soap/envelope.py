@@ -15,6 +15,7 @@ another call than the service does.
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 from lxml import etree
@@ -83,6 +84,11 @@ _FOR_US = {
     ),
 }
 XML_SPACE = " \t\r\n"
+# Each version's Envelope, Header, Body and Fault tags.
+_TAGS = {
+    ns: tuple(f"{{{ns}}}{name}" for name in ("Envelope", "Header", "Body", "Fault"))
+    for ns in (SOAP11_ENV, SOAP12_ENV)
+}
 
 
 class VersionMismatch(EnvelopeFault):
@@ -100,43 +106,44 @@ class VersionMismatch(EnvelopeFault):
         )
 
 
+_TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 1) + ")")
+
+
 def check_request(root: etree._Element, envelope_ns: str) -> etree._Element:
     """``root`` if it is a request this endpoint can serve, or a coded fault."""
-    depth = 0
-    elements = 0
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        if event == "end":
-            depth -= 1
-            continue
-        depth += 1
-        elements += 1
-        if depth > MAX_DEPTH or elements > MAX_ELEMENTS:
-            raise _malformed()
-        if not isinstance(element.tag, str) or "href" in element.attrib:
+    nodes = list(itertools.islice(root.iter(), MAX_ELEMENTS + 1))
+    if len(nodes) > MAX_ELEMENTS:
+        raise _malformed()
+    for node in nodes:
+        if not isinstance(node.tag, str) or node.get("href") is not None:
             # Entity references left unresolved, and SOAP-encoding multi-refs.
             raise _malformed()
+    # A tree of at most MAX_DEPTH nodes cannot be deeper than that.
+    if len(nodes) > MAX_DEPTH and _TOO_DEEP(root):
+        raise _malformed()
     _check_envelope(root, envelope_ns)
     return root
 
 
 def _check_envelope(root: etree._Element, ns: str) -> None:
     """An envelope of this SOAP version: optional Header, then a Body holding one call."""
-    tag = etree.QName(root)
-    if tag.localname == "Envelope" and tag.namespace != ns:
-        raise VersionMismatch(tag.namespace, "1.2" if ns == SOAP12_ENV else "1.1")
-    if root.tag != f"{{{ns}}}Envelope":
+    envelope, header, body, fault = _TAGS[ns]
+    if root.tag != envelope:
+        tag = etree.QName(root)
+        if tag.localname == "Envelope":
+            raise VersionMismatch(tag.namespace, "1.2" if ns == SOAP12_ENV else "1.1")
         raise _malformed()
-    parts = [child.tag for child in root]
-    if parts not in ([f"{{{ns}}}Body"], [f"{{{ns}}}Header", f"{{{ns}}}Body"]):
+    parts = len(root)
+    if not 1 <= parts <= 2 or root[-1].tag != body or (parts == 2 and root[0].tag != header):
         raise _malformed()
-    calls = list(root[-1])
-    if len(calls) != 1 or calls[0].tag == f"{{{ns}}}Fault":
+    calls = root[-1]
+    if len(calls) != 1 or calls[0].tag == fault:
         raise _malformed()
     # Parameters are read by local name: one in another namespace (or none) is the same one.
-    names = [etree.QName(child).localname for child in calls[0]]
+    names = [str(child.tag).rpartition("}")[2] for child in calls[0]]
     if len(names) != len(set(names)):
         raise _malformed()
-    if len(root) == 2:
+    if parts == 2:
         _check_understood(root[0], ns)
 
 
