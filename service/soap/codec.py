@@ -31,7 +31,7 @@ from ..domain.address import Address
 from ..domain.channel import Channel
 from ..domain.values import Raw
 from ..errors import ErrorCode, UserApiError
-from .envelope import ENVELOPES, XML_SPACE, check_request, parse_document
+from .envelope import ENVELOPES, XML_SPACE, read_request
 from .faults import CONTENT_TYPES, EnvelopeFault, fault_document, fault_status
 from .wsse import credentials_for
 
@@ -130,11 +130,11 @@ class SoapCodec:
         return Reply(fault_status(error.code, version), tuple(headers), body)
 
     def _decode(self, context: RequestContext, body: bytes) -> Call:
-        root = check_request(parse_document(body), self._envelope_ns)
+        root = read_request(body, self._envelope_ns)
         headers = list(root[0]) if len(root) == 2 else None
         call = root[-1][0]
         tag = str(call.tag)
-        # Tags are strings here: check_request refused entity references.
+        # Tags are strings here: read_request refused entity references.
         elements = {str(child.tag).rpartition("}")[2]: child for child in call}
         context.asked(
             CLASS,
