@@ -122,6 +122,15 @@ class UserApiError(Exception):
         self.retry_after = retry_after
 
 
+class HttpError(UserApiError):
+    """A failure answered at the HTTP level: a status line and extra headers besides the code."""
+
+    def __init__(self, status: str, code: ErrorCode, *headers: tuple[str, str]) -> None:
+        super().__init__(code)
+        self.status = status
+        self.headers = headers
+
+
 def catalogue_table() -> str:
     """The catalogue as the Markdown table that the README carries."""
     rows = ["| Code | Fault | Description | Source |", "|---|---|---|---|"]

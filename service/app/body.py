@@ -17,7 +17,7 @@ from typing import Any
 
 from gunicorn.http.errors import ParseException
 
-from ..errors import ErrorCode
+from ..errors import ErrorCode, HttpError
 
 _CHUNK = 64 * 1024
 
@@ -29,15 +29,6 @@ class BodyLimits:
     max_bytes: int
     read_timeout: float
     total_timeout: float
-
-
-class BodyError(Exception):
-    """The body cannot be accepted: an HTTP status and the catalogue's code."""
-
-    def __init__(self, status: str, code: ErrorCode) -> None:
-        super().__init__(status)
-        self.status = status
-        self.code = code
 
 
 class _DeadlineExpired(Exception):
@@ -74,10 +65,10 @@ def _announced_length(environ: dict[str, Any], limits: BodyLimits) -> int | None
     raw = environ.get("CONTENT_LENGTH") or ""
     if raw:
         if not (raw.isascii() and raw.isdigit()):
-            raise BodyError("400 Bad Request", ErrorCode.MALFORMED_REQUEST)
+            raise HttpError("400 Bad Request", ErrorCode.MALFORMED_REQUEST)
         length = int(raw)
         if length > limits.max_bytes:
-            raise BodyError("413 Content Too Large", ErrorCode.REQUEST_TOO_LARGE)
+            raise HttpError("413 Content Too Large", ErrorCode.REQUEST_TOO_LARGE)
         return length
     if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         return None
@@ -99,7 +90,7 @@ def _buffered(stream: Any) -> int:
 
 
 def read_body(environ: dict[str, Any], limits: BodyLimits) -> bytes:
-    """The whole request body, or BodyError (400, 408 or 413)."""
+    """The whole request body, or HttpError (400, 408 or 413)."""
     length = _announced_length(environ, limits)
     stream = environ["wsgi.input"]
     if length is not None and _buffered(stream) >= length:
@@ -119,18 +110,18 @@ def read_body(environ: dict[str, Any], limits: BodyLimits) -> bytes:
                     break
                 received += len(chunk)
                 if received > limits.max_bytes:
-                    raise BodyError("413 Content Too Large", ErrorCode.REQUEST_TOO_LARGE)
+                    raise HttpError("413 Content Too Large", ErrorCode.REQUEST_TOO_LARGE)
                 chunks.append(chunk)
     except (_DeadlineExpired, TimeoutError):
-        raise BodyError("408 Request Timeout", ErrorCode.REQUEST_TIMEOUT) from None
+        raise HttpError("408 Request Timeout", ErrorCode.REQUEST_TIMEOUT) from None
     except (OSError, ParseException):
         # A reset connection, or a chunked body that breaks its own framing.
-        raise BodyError("400 Bad Request", ErrorCode.MALFORMED_REQUEST) from None
+        raise HttpError("400 Bad Request", ErrorCode.MALFORMED_REQUEST) from None
     finally:
         if sock is not None:
             with suppress(OSError):
                 sock.settimeout(previous_timeout)
     if length is not None and received < length:
         # The client closed the connection before sending what it announced.
-        raise BodyError("400 Bad Request", ErrorCode.MALFORMED_REQUEST)
+        raise HttpError("400 Bad Request", ErrorCode.MALFORMED_REQUEST)
     return b"".join(chunks)

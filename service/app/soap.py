@@ -7,11 +7,11 @@ from typing import Any
 
 from ..dispatch.context import RequestContext
 from ..dispatch.dispatcher import Dispatcher
-from ..errors import UserApiError
+from ..errors import HttpError
 from ..settings import Settings
 from ..soap.codec import Reply, SoapCodec
 from ..soap.wsdl import build_wsdl, with_address
-from .body import BodyError, BodyLimits, read_body
+from .body import BodyLimits, read_body
 from .client import public_base_url
 
 StartResponse = Callable[..., Any]
@@ -53,9 +53,9 @@ class SoapRoute:
         """
         try:
             body = read_body(environ, self._limits)
-        except BodyError as error:
+        except HttpError as error:
             context.error_code = error.code.name
-            fault = self.codec.fault(UserApiError(error.code))
+            fault = self.codec.fault(error)
             return Reply(error.status, fault.headers, fault.body), True
         return self.codec.answer(context, body), False
 

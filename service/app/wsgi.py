@@ -16,7 +16,7 @@ from ..domain.caller import Caller
 from ..errors import UserApiError
 from ..http.api import JsonApi, error_payload
 from ..http.openapi import openapi_json
-from .body import BodyLimits
+from .body import BodyLimits, read_body
 from .client import client_address
 from .soap import SoapRoute
 
@@ -60,7 +60,7 @@ class UserManagementApp:
         self.soap12 = SoapRoute(settings, dispatcher, limits, "1.2", SOAP12_PATH)
         self._soap = {SOAP_PATH: (Api.SOAP11, self.soap11), SOAP12_PATH: (Api.SOAP12, self.soap12)}
         self._dispatcher = dispatcher
-        self._json = JsonApi(dispatcher, limits)
+        self._json = JsonApi(dispatcher, lambda environ: read_body(environ, limits))
         self._openapi = openapi_json()
 
     def _logged(

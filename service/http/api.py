@@ -16,27 +16,17 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from ..app.body import BodyError, BodyLimits, read_body
 from ..contract import CLASS, OPERATIONS
 from ..dispatch.context import RequestContext
 from ..dispatch.dispatcher import ISSUETOKEN, Call, Dispatcher, Outcome
 from ..domain.api import Api
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
-from ..errors import ErrorCode, UserApiError
+from ..errors import ErrorCode, HttpError, UserApiError
 from .form import read_params
 
 StartResponse = Callable[..., Any]
 
 REALM = 'realm="User Management API", charset="UTF-8"'
-
-
-class HttpError(UserApiError):
-    """An error answered at the HTTP level: a status, extra headers and the coded JSON."""
-
-    def __init__(self, status: str, code: ErrorCode, *headers: tuple[str, str]) -> None:
-        super().__init__(code)
-        self.status = status
-        self.headers = headers
 
 
 def _answer(start_response: StartResponse, status: str, body: bytes, *headers: Any) -> list[bytes]:
@@ -107,9 +97,12 @@ def _bearer_credentials(header: str) -> TokenCredentials:
 class JsonApi:
     """Serves ``class=user`` over one of the JSON transports, and the JWT token endpoint."""
 
-    def __init__(self, dispatcher: Dispatcher, limits: BodyLimits) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, read_body: Callable[[dict[str, Any]], bytes]
+    ) -> None:
+        """``read_body``: the request's body within the transport's limits, or HttpError."""
         self._dispatcher = dispatcher
-        self._limits = limits
+        self._read_body = read_body
 
     def _params(self, environ: dict[str, Any]) -> dict[str, str]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
@@ -117,10 +110,7 @@ class JsonApi:
             raise HttpError(
                 "405 Method Not Allowed", ErrorCode.MALFORMED_REQUEST, ("Allow", "GET, POST")
             )
-        try:
-            body = read_body(environ, self._limits) if method == "POST" else b""
-        except BodyError as error:
-            raise HttpError(error.status, error.code) from None
+        body = self._read_body(environ) if method == "POST" else b""
         return read_params(environ, body)
 
     def _credentials(

@@ -9,7 +9,8 @@ import pytest
 from gunicorn.http.body import Body, LengthReader
 from gunicorn.http.unreader import Unreader
 
-from service.app.body import BodyError, BodyLimits, read_body
+from service.app.body import BodyLimits, read_body
+from service.errors import HttpError
 
 LIMITS = BodyLimits(max_bytes=1024, read_timeout=2, total_timeout=4)
 
@@ -53,6 +54,6 @@ def test_a_body_not_all_held_is_read_under_the_limits() -> None:
 
 
 def test_the_size_cap_comes_first() -> None:
-    with pytest.raises(BodyError) as error:
+    with pytest.raises(HttpError) as error:
         read_body(environ(b"x" * 100, 100), dataclasses.replace(LIMITS, max_bytes=10))
     assert error.value.status.startswith("413")
