@@ -130,12 +130,11 @@ class SoapCodec:
         return Reply(fault_status(error.code, version), tuple(headers), body)
 
     def _decode(self, context: RequestContext, body: bytes) -> Call:
-        root = read_request(body, self._envelope_ns)
-        headers = list(root[0]) if len(root) == 2 else None
-        call = root[-1][0]
-        tag = str(call.tag)
+        request = read_request(body, self._envelope_ns)
+        headers = None if request.header is None else list(request.header)
         # Tags are strings here: read_request refused entity references.
-        elements = {str(child.tag).rpartition("}")[2]: child for child in call}
+        tag = str(request.call.tag)
+        elements = request.parameters
         context.asked(
             CLASS,
             tag.rpartition("}")[2],

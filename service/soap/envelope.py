@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -118,8 +119,16 @@ def _ascii_markup(encoding: str) -> bool:
     return encoding in ("UTF-8", "US-ASCII", "ASCII") or encoding.startswith("ISO-8859-")
 
 
-def read_request(document: bytes, envelope_ns: str) -> etree._Element:
-    """The root of a request this endpoint can serve, or a coded fault."""
+class Request(NamedTuple):
+    """A request's parts: its Header, if any, its call and the call's children by local name."""
+
+    header: etree._Element | None
+    call: etree._Element
+    parameters: dict[str, etree._Element]
+
+
+def read_request(document: bytes, envelope_ns: str) -> Request:
+    """The parts of a request this endpoint can serve, or a coded fault."""
     root, encoding = _parse(document)
     # Every element starts with a "<": where markup is ASCII, the bytes bound how many
     # elements (so how deep a tree) the document can hold, and whether it names href.
@@ -129,8 +138,7 @@ def read_request(document: bytes, envelope_ns: str) -> etree._Element:
         _check_nodes(root)
     if (tags is None or tags > MAX_DEPTH) and _TOO_DEEP(root):
         raise _malformed()
-    _check_envelope(root, envelope_ns)
-    return root
+    return _parts(root, envelope_ns)
 
 
 def _check_nodes(root: etree._Element) -> None:
@@ -143,26 +151,36 @@ def _check_nodes(root: etree._Element) -> None:
             raise _malformed()
 
 
-def _check_envelope(root: etree._Element, ns: str) -> None:
+def _parts(root: etree._Element, ns: str) -> Request:
     """An envelope of this SOAP version: optional Header, then a Body holding one call."""
-    envelope, header, body, fault = _TAGS[ns]
+    envelope, header_tag, body_tag, fault = _TAGS[ns]
     if root.tag != envelope:
         tag = etree.QName(root)
         if tag.localname == "Envelope":
             raise VersionMismatch(tag.namespace, "1.2" if ns == SOAP12_ENV else "1.1")
         raise _malformed()
     parts = len(root)
-    if not 1 <= parts <= 2 or root[-1].tag != body or (parts == 2 and root[0].tag != header):
+    if not 1 <= parts <= 2:
         raise _malformed()
-    calls = root[-1]
-    if len(calls) != 1 or calls[0].tag == fault:
+    body = root[-1]
+    header = root[0] if parts == 2 else None
+    if body.tag != body_tag or (header is not None and header.tag != header_tag):
+        raise _malformed()
+    if len(body) != 1:
+        raise _malformed()
+    call = body[0]
+    if call.tag == fault:
         raise _malformed()
     # Parameters are read by local name: one in another namespace (or none) is the same one.
-    names = [str(child.tag).rpartition("}")[2] for child in calls[0]]
-    if len(names) != len(set(names)):
-        raise _malformed()
-    if parts == 2:
-        _check_understood(root[0], ns)
+    parameters: dict[str, etree._Element] = {}
+    for child in call:
+        name = str(child.tag).rpartition("}")[2]
+        if name in parameters:
+            raise _malformed()
+        parameters[name] = child
+    if header is not None:
+        _check_understood(header, ns)
+    return Request(header, call, parameters)
 
 
 def _check_understood(header: etree._Element, ns: str) -> None:
