@@ -69,7 +69,7 @@ class PreparedRead:
     a DBAPI cursor.
     """
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
         self._statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
         # (position, converter) of the result columns whose type converts the driver's

@@ -14,7 +14,7 @@ from service.bootstrap import build_core
 from service.domain.credentials import PasswordCredentials
 from service.errors import ErrorCode, UserApiError
 from service.settings import Settings
-from service.store import database, uow
+from service.store import database, kept
 from tests.conftest import CALLER, Store
 
 
@@ -73,7 +73,7 @@ def test_a_read_runs_again_when_its_kept_connection_was_dropped(
         pytest.skip("SQLite has no server connections")
     # Never pinged: every connection is used as one back within PING_AFTER_IDLE would be.
     monkeypatch.setattr(database, "PING_AFTER_IDLE", 3600.0)
-    monkeypatch.setattr(uow, "PING_AFTER_IDLE", 3600.0)
+    monkeypatch.setattr(kept, "PING_AFTER_IDLE", 3600.0)
     name = f"kept-read-{uuid.uuid4().hex[:8]}"
     url = make_url(store.url).update_query_dict({"application_name": name})
     settings = Settings.from_env({**store.env, "DATABASE_URL": url.render_as_string(False)})

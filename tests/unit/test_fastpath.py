@@ -18,11 +18,12 @@ import pytest
 
 from service.app.client import TRACE
 from service.app.wsgi import SOAP12_PATH, SOAP_PATH, UserManagementApp
+from service.domain.access import OWN_LOGIN, AccessState
 from service.domain.address import NewAddress
 from service.domain.caller import Caller
+from service.domain.throttle import ThrottleKey
 from service.soap.faults import CodedFault
 from service.soap.protocol import parse_document
-from service.store.repository import ThrottleRecord
 from tests.conftest import Store
 
 NS = "urn:usermanagement:user:v1"
@@ -96,10 +97,10 @@ def accounts(store: Store) -> dict[str, tuple[str, str]]:
     made = {name: store.account("1234.50") for name in ("rich", "empty", "disabled", "filtered")}
     made["zero"] = store.account("0.00")
     with store.core.units.writing() as uow:
-        rich = uow.repository.account_by_email(made["rich"][0])
+        rich = uow.reads.account_by_email(made["rich"][0])
         assert rich is not None
         for number, name in enumerate(("Ana García", "A & B <Co> \"q\" 'a'", "Zoë\r\nLine", "x")):
-            uow.repository.add_address(
+            uow.addresses.add(
                 rich.id,
                 NewAddress(
                     namelastname=name,
@@ -113,12 +114,12 @@ def accounts(store: Store) -> dict[str, tuple[str, str]]:
                     address=f"Calle {number} \t tab",
                 ),
             )
-        uow.repository.set_channel_active(rich.id, "sms", 0)
-        disabled = uow.repository.account_by_email(made["disabled"][0])
-        filtered = uow.repository.account_by_email(made["filtered"][0])
+        uow.channels.set_active(rich.id, "sms", 0)
+        disabled = uow.reads.account_by_email(made["disabled"][0])
+        filtered = uow.reads.account_by_email(made["filtered"][0])
         assert disabled is not None and filtered is not None
-        uow.repository.set_access_state(disabled.id, "login", "disabled")
-        uow.repository.set_networks(filtered.id, None, ["10.0.0.0/8"])
+        uow.accesses.set_state(disabled.id, OWN_LOGIN, AccessState.DISABLED)
+        uow.accesses.set_networks(filtered.id, None, ["10.0.0.0/8"])
         uow.commit()
     return made
 
@@ -242,10 +243,8 @@ def test_blocked_caller_answers_alike(
     # Blocked for 100.5 s: both answers, milliseconds apart, say "retry after 101".
     until = datetime.now(UTC) + timedelta(seconds=100.5)
     with store.core.units.writing() as uow:
-        record = uow.repository.lock_throttle_record(f"ip:{source}", datetime.now(UTC))
-        uow.repository.save_throttle_record(
-            ThrottleRecord(record.key, 1000, record.window_start, until)
-        )
+        record = uow.throttle.lock(ThrottleKey.of_source(source), datetime.now(UTC))
+        uow.throttle.save(dataclasses.replace(record, failures=1000, blocked_until=until))
         uow.commit()
     body = envelope(path, "getbalance", credentials(*accounts["rich"]))
     first, second = call(fast, path, body, source), call(slow, path, body, source)
