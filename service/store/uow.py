@@ -159,14 +159,22 @@ class WritingUnitOfWork(UnitOfWork):
     """One transaction on a session: leaving without ``commit()`` rolls everything back.
 
     Reads in it run on the session's connection, inside the transaction (the
-    first one begins it); writes go through the repositories below.
+    first one begins it); writes go through one repository per area.
     """
 
     def __init__(self, sessions: Callable[[], Session]) -> None:
         self._sessions = sessions
 
     def _open(self) -> None:
-        self.session = self._sessions()  # it connects when first used
+        session = self.session = self._sessions()  # it connects when first used
+        self.accounts = Accounts(session)
+        self.addresses = Addresses(session)
+        self.channels = Channels(session)
+        self.accesses = Accesses(session)  # and their IP filters
+        self.cities = Cities(session)
+        self.throttle = ThrottleRecords(session)
+        self.security = Security(session)  # shared secrets and WS-Security nonces
+        self.api_log = ApiLog(session)  # and the connection tracking
 
     def _reading_connection(self) -> Connection:
         return self.session.connection()
@@ -182,46 +190,6 @@ class WritingUnitOfWork(UnitOfWork):
     def commit(self) -> None:
         """Make the writes permanent."""
         self.session.commit()
-
-    @cached_property
-    def accounts(self) -> Accounts:
-        """Accounts: create, lock, change."""
-        return Accounts(self.session)
-
-    @cached_property
-    def addresses(self) -> Addresses:
-        """Addresses: add, delete, verify."""
-        return Addresses(self.session)
-
-    @cached_property
-    def channels(self) -> Channels:
-        """Channels: switch on and off."""
-        return Channels(self.session)
-
-    @cached_property
-    def accesses(self) -> Accesses:
-        """API accesses and IP filters."""
-        return Accesses(self.session)
-
-    @cached_property
-    def cities(self) -> Cities:
-        """The city catalogue."""
-        return Cities(self.session)
-
-    @cached_property
-    def throttle(self) -> ThrottleRecords:
-        """Failed-login records."""
-        return ThrottleRecords(self.session)
-
-    @cached_property
-    def security(self) -> Security:
-        """Shared secrets and WS-Security nonces."""
-        return Security(self.session)
-
-    @cached_property
-    def api_log(self) -> ApiLog:
-        """The API log and connection tracking."""
-        return ApiLog(self.session)
 
 
 _MAIN = threading.main_thread()
