@@ -102,3 +102,32 @@ def test_a_read_runs_again_when_its_kept_connection_was_dropped(
         operations.modifychannel(CALLER, login, "sms", 0)
     finally:
         core.engine.dispose()
+
+
+@pytest.mark.parametrize("ping_after_idle", [0.0, 3600.0])
+def test_a_kept_connection_that_rested_is_pinged_and_replaced(
+    store: Store, monkeypatch: pytest.MonkeyPatch, ping_after_idle: float
+) -> None:
+    if store.name != "postgresql":
+        pytest.skip("SQLite has no server connections")
+    monkeypatch.setattr(kept, "PING_AFTER_IDLE", ping_after_idle)
+    name = f"kept-ping-{uuid.uuid4().hex[:8]}"
+    url = make_url(store.url).update_query_dict({"application_name": name})
+    engine = database.make_engine(url.render_as_string(False), pool_size=1)
+    try:
+        connections = kept.KeptConnection(database.reading_engine(engine))
+        first = connections.connect()
+        assert first.execute(text("SELECT 1")).scalar_one() == 1
+        connections.release(first, False)
+        assert _terminate(store, name) == 1
+        second = connections.connect()
+        if ping_after_idle == 0.0:  # it rested: pinged, found dead, replaced before any query
+            assert second is not first
+            assert second.execute(text("SELECT 1")).scalar_one() == 1
+        else:  # trusted as it is: the query finds it dead (the read then runs again)
+            assert second is first
+            with pytest.raises(OperationalError):
+                second.execute(text("SELECT 1"))
+        connections.release(second, second is first)
+    finally:
+        engine.dispose()
