@@ -19,7 +19,7 @@ class Listings:
     """What an operator looks up, on one connection."""
 
     def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+        self._connection = connection
 
     def accounts(self) -> list[tuple[str, Decimal, int]]:
         """Every account's e-mail, balance and number of addresses, by e-mail."""
@@ -28,7 +28,7 @@ class Listings:
             .where(models.Address.account_id == models.Account.id)
             .scalar_subquery()
         )
-        rows = self.connection.execute(
+        rows = self._connection.execute(
             select(models.Account.email, models.Account.balance, count).order_by(
                 models.Account.email
             )
@@ -38,7 +38,7 @@ class Listings:
     def accesses(self, account_id: int) -> list[AccessRecord]:
         """The account's accesses, its own login first."""
         a = models.ApiAccess
-        rows = self.connection.execute(
+        rows = self._connection.execute(
             select(
                 a.id,
                 a.name,
@@ -63,7 +63,7 @@ class Listings:
     def access_id(self, account_id: int, name: str) -> int | None:
         """The id of the account's access called ``name``."""
         a = models.ApiAccess
-        found: int | None = self.connection.execute(
+        found: int | None = self._connection.execute(
             select(a.id).where(a.account_id == account_id, a.name == name)
         ).scalar_one_or_none()
         return found
@@ -71,7 +71,7 @@ class Listings:
     def cities(self, countrycode: str, name_prefix: str, limit: int) -> list[tuple[int, str]]:
         """Cities of a country whose name starts with ``name_prefix``, by name."""
         c = models.City
-        rows = self.connection.execute(
+        rows = self._connection.execute(
             select(c.id, c.name)
             .where(c.countrycode == countrycode, c.name.startswith(name_prefix, autoescape=True))
             .order_by(c.name, c.id)
@@ -82,7 +82,7 @@ class Listings:
     def throttle_records(self) -> list[ThrottleRecord]:
         """Every failed-login record, most recently blocked first."""
         t = models.LoginThrottle
-        rows = self.connection.execute(
+        rows = self._connection.execute(
             select(t.key, t.failures, t.window_start, t.blocked_until).order_by(
                 t.blocked_until.desc().nulls_last(), t.key
             )
@@ -103,12 +103,12 @@ class Listings:
             else:
                 query = query.where(getattr(entry, name) == value)
         query = query.order_by(entry.created_at.desc(), entry.id.desc()).limit(limit)
-        return [dict(row) for row in self.connection.execute(query).mappings()]
+        return [dict(row) for row in self._connection.execute(query).mappings()]
 
     def usage(self, account_id: int) -> list[tuple[str, date, str, str, int]]:
         """Calls per access, day, API and method for the account (newest day first)."""
         a, u = models.ApiAccess, models.AccessUsage
-        rows = self.connection.execute(
+        rows = self._connection.execute(
             select(a.name, u.day, u.api, u.method, u.calls)
             .join(u, u.access_id == a.id)
             .where(a.account_id == account_id)

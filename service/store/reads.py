@@ -132,11 +132,11 @@ class Reads:
     """The reads of a call on one connection."""
 
     def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+        self._connection = connection
 
     def login_record(self, user: str) -> AccountRecord | None:
         """The account and access ``user`` names: an access login, or an account's e-mail."""
-        rows = _LOGIN[is_access_login(user)].rows(self.connection, {"user": user})
+        rows = _LOGIN[is_access_login(user)].rows(self._connection, {"user": user})
         return _account_record(rows[0]) if rows else None
 
     def account_by_email(self, email: str) -> AccountRecord | None:
@@ -152,7 +152,7 @@ class Reads:
         alone, when not.
         """
         params = {"user": user, **_key_values(keys)}
-        rows = _LOGIN_STATE[is_access_login(user)].rows(self.connection, params)
+        rows = _LOGIN_STATE[is_access_login(user)].rows(self._connection, params)
         if rows:
             [row] = rows
             return _throttle_state(*row[-3:]), _account_record(row[:-3])
@@ -160,38 +160,38 @@ class Reads:
 
     def throttle_state(self, keys: tuple[ThrottleKey, ThrottleKey]) -> ThrottleState:
         """The throttle state of a login's ``keys`` (source, account from it)."""
-        [row] = _THROTTLE_ONLY.rows(self.connection, _key_values(keys))
+        [row] = _THROTTLE_ONLY.rows(self._connection, _key_values(keys))
         return _throttle_state(*row)
 
     def addresses(self, account_id: int) -> list[Address]:
         """The account's addresses, oldest first."""
-        rows = _ADDRESSES.rows(self.connection, {"account_id": account_id})
+        rows = _ADDRESSES.rows(self._connection, {"account_id": account_id})
         return [Address(*row) for row in rows]
 
     def count_addresses(self, account_id: int) -> int:
         """How many addresses the account holds."""
-        count: int = self.connection.execute(
+        count: int = self._connection.execute(
             _COUNT_ADDRESSES, {"account_id": account_id}
         ).scalar_one()
         return count
 
     def channels(self, account_id: int) -> list[Channel]:
         """The account's channels, in the order they were created."""
-        rows = _CHANNELS.rows(self.connection, {"account_id": account_id})
+        rows = _CHANNELS.rows(self._connection, {"account_id": account_id})
         return [Channel(*row) for row in rows]
 
     def networks(self, account_id: int, access_id: int | None) -> list[str]:
         """The networks allowed for the account (``access_id`` None) or for one access."""
         if access_id is None:
-            rows = self.connection.execute(_ACCOUNT_NETWORKS, {"account_id": account_id})
+            rows = self._connection.execute(_ACCOUNT_NETWORKS, {"account_id": account_id})
         else:
             params = {"account_id": account_id, "access_id": access_id}
-            rows = self.connection.execute(_ACCESS_NETWORKS, params)
+            rows = self._connection.execute(_ACCESS_NETWORKS, params)
         return list(rows.scalars())
 
     def city_countrycode(self, cityid: int) -> str | None:
         """The country of city ``cityid``, or None when the catalogue has no such city."""
-        countrycode: str | None = self.connection.execute(
+        countrycode: str | None = self._connection.execute(
             _CITY_COUNTRY, {"cityid": cityid}
         ).scalar_one_or_none()
         return countrycode
