@@ -30,12 +30,18 @@ def _kill_pooled_connection(engine: Engine, url: str) -> None:
         killer.dispose()
 
 
+@pytest.fixture
+def store(store: Store) -> Store:
+    """Only PostgreSQL: SQLite has no server connections."""
+    if store.name != "postgresql":
+        pytest.skip("SQLite has no server connections")
+    return store
+
+
 @pytest.mark.parametrize("ping_after_idle", [0.0, 3600.0])
 def test_a_dead_idle_connection_is_replaced_on_checkout(
     store: Store, monkeypatch: pytest.MonkeyPatch, ping_after_idle: float
 ) -> None:
-    if store.name != "postgresql":
-        pytest.skip("SQLite has no server connections")
     monkeypatch.setattr(database, "PING_AFTER_IDLE", ping_after_idle)
     engine = database.make_engine(store.url, pool_size=1)
     try:
@@ -69,8 +75,6 @@ def _terminate(store: Store, application_name: str) -> int:
 def test_a_read_runs_again_when_its_kept_connection_was_dropped(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if store.name != "postgresql":
-        pytest.skip("SQLite has no server connections")
     # Never pinged: every connection is used as one back within PING_AFTER_IDLE would be.
     monkeypatch.setattr(database, "PING_AFTER_IDLE", 3600.0)
     monkeypatch.setattr(kept, "PING_AFTER_IDLE", 3600.0)
@@ -108,8 +112,6 @@ def test_a_read_runs_again_when_its_kept_connection_was_dropped(
 def test_a_kept_connection_that_rested_is_pinged_and_replaced(
     store: Store, monkeypatch: pytest.MonkeyPatch, ping_after_idle: float
 ) -> None:
-    if store.name != "postgresql":
-        pytest.skip("SQLite has no server connections")
     monkeypatch.setattr(kept, "PING_AFTER_IDLE", ping_after_idle)
     name = f"kept-ping-{uuid.uuid4().hex[:8]}"
     url = make_url(store.url).update_query_dict({"application_name": name})
