@@ -94,6 +94,7 @@ def stored_source_suffix(source: str) -> str:
     return _SEPARATOR + source
 
 
+@functools.lru_cache(maxsize=4096)  # built on every login; callers come back
 def login_keys(email: str, source_ip: str) -> tuple[ThrottleKey, ThrottleKey]:
     """The keys a login's failures count under: its source, and the account from it."""
     return ThrottleKey.of_source(source_ip), ThrottleKey.of_account(email, source_ip)

@@ -142,6 +142,7 @@ class ReadingUnitOfWork(UnitOfWork):
 
     def _open(self) -> None:
         self.connection = self._connect()
+        self.reads = Reads(self.connection)  # every read uses them: built here, not on demand
 
     def _reading_connection(self) -> Connection:
         return self.connection
