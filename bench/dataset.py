@@ -22,11 +22,11 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 from service.bootstrap import build_core
+from service.domain.access import OWN_LOGIN
 from service.domain.channel import DEFAULT_CHANNEL_TYPES
 from service.settings import Settings
 from service.store import migrate, models
 from service.store.database import normalise_url
-from service.store.repository import OWN_LOGIN
 
 PASSWORD = "bench-password-1"  # noqa: S105 (throwaway accounts in a scratch database)
 BALANCE = Decimal("125.50")

@@ -1,4 +1,4 @@
-"""The composition root: settings, engine, repository and operations, built once at start-up.
+"""The composition root: settings, engine, units of work and operations, built once at start-up.
 
 ``CoreParts`` builds the first parts one at a time, each when first asked for:
 an operator command takes only what it uses (``wsdl`` neither the database nor
@@ -44,7 +44,7 @@ class Core:
         """True when the database answers a query (readiness)."""
         try:
             with self.units.reading() as uow:
-                uow.session.execute(text("SELECT 1"))
+                uow.connection.execute(text("SELECT 1"))
         except (DBAPIError, UserApiError):
             return False
         return True

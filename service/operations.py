@@ -21,12 +21,19 @@ from .domain.address import Address, parse_idaddress, parse_new_address
 from .domain.caller import Caller
 from .domain.channel import Channel, parse_channel_change
 from .domain.credentials import CallCredentials, PasswordCredentials
+from .domain.login import AccountRecord
 from .domain.values import INT32_MAX, Raw
 from .errors import ErrorCode, UserApiError
-from .store.repository import AccountRecord
-from .store.uow import UnitOfWork, UnitOfWorkFactory, retry_if_lost
+from .store.uow import (
+    ReadingUnitOfWork,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    WritingUnitOfWork,
+    retry_if_lost,
+)
 
 T = TypeVar("T")
+U = TypeVar("U", bound=UnitOfWork)
 
 
 def country_exists(countrycode: str) -> bool:
@@ -54,8 +61,8 @@ class UserOperations:
 
     @contextmanager
     def _logged_in(
-        self, caller: Caller, credentials: CallCredentials, *, writing: bool
-    ) -> Iterator[tuple[UnitOfWork, AccountRecord]]:
+        self, caller: Caller, credentials: CallCredentials, unit: U
+    ) -> Iterator[tuple[U, AccountRecord]]:
         """One call's unit of work, opened by the credential check.
 
         Throttling state changes in transactions of their own, after the call's
@@ -63,8 +70,8 @@ class UserOperations:
         """
         login: Authenticated | None = None
         try:
-            with self._units.writing() if writing else self._units.reading() as uow:
-                login = self._authenticator.authenticate(uow.repository, caller, credentials)
+            with unit as uow:
+                login = self._authenticator.authenticate(uow.reads, caller, credentials)
                 caller.signed_in(login.account.id, login.account.access_id)
                 yield uow, login.account
         except LoginFailed as failure:
@@ -77,17 +84,17 @@ class UserOperations:
     @contextmanager
     def _write(
         self, caller: Caller, credentials: CallCredentials
-    ) -> Iterator[tuple[UnitOfWork, AccountRecord]]:
+    ) -> Iterator[tuple[WritingUnitOfWork, AccountRecord]]:
         """A call that writes: one transaction, committed by the operation."""
         self._admit(caller, credentials)
-        with self._logged_in(caller, credentials, writing=True) as opened:
+        with self._logged_in(caller, credentials, self._units.writing()) as opened:
             yield opened
 
     def _read(
         self,
         caller: Caller,
         credentials: CallCredentials,
-        answer: Callable[[UnitOfWork, AccountRecord], T],
+        answer: Callable[[ReadingUnitOfWork, AccountRecord], T],
     ) -> T:
         """A call that only reads: ``answer`` for the account the credentials open.
 
@@ -99,7 +106,7 @@ class UserOperations:
         self._admit(caller, credentials)
 
         def attempt() -> T:
-            with self._logged_in(caller, credentials, writing=False) as (uow, account):
+            with self._logged_in(caller, credentials, self._units.reading()) as (uow, account):
                 return answer(uow, account)
 
         return retry_if_lost(attempt)
@@ -125,12 +132,12 @@ class UserOperations:
             if not country_exists(new.countrycode):
                 raise UserApiError(ErrorCode.COUNTRY_NOT_FOUND)
             in_range = 0 < new.cityid <= INT32_MAX
-            if not in_range or uow.repository.city_countrycode(new.cityid) != new.countrycode:
+            if not in_range or uow.reads.city_countrycode(new.cityid) != new.countrycode:
                 raise UserApiError(ErrorCode.CITY_NOT_FOUND)
-            uow.repository.lock_account(account.id)
-            if uow.repository.count_addresses(account.id) >= self._max_addresses:
+            uow.accounts.lock(account.id)
+            if uow.reads.count_addresses(account.id) >= self._max_addresses:
                 raise UserApiError(ErrorCode.TOO_MANY_ADDRESSES)
-            idaddress = uow.repository.add_address(account.id, new)
+            idaddress = uow.addresses.add(account.id, new)
             uow.commit()
             return idaddress
 
@@ -138,21 +145,17 @@ class UserOperations:
         """Delete one of the account's own addresses."""
         with self._write(caller, credentials) as (uow, account):
             number = parse_idaddress(idaddress)
-            if not uow.repository.delete_address(account.id, number):
+            if not uow.addresses.delete(account.id, number):
                 raise UserApiError(ErrorCode.ADDRESS_NOT_FOUND)
             uow.commit()
 
     def getaddresses(self, caller: Caller, credentials: CallCredentials) -> list[Address]:
         """The account's addresses, oldest first."""
-        return self._read(
-            caller, credentials, lambda uow, account: uow.repository.addresses(account.id)
-        )
+        return self._read(caller, credentials, lambda uow, account: uow.reads.addresses(account.id))
 
     def getchannels(self, caller: Caller, credentials: CallCredentials) -> list[Channel]:
         """The account's channels."""
-        return self._read(
-            caller, credentials, lambda uow, account: uow.repository.channels(account.id)
-        )
+        return self._read(caller, credentials, lambda uow, account: uow.reads.channels(account.id))
 
     def modifychannel(
         self, caller: Caller, credentials: CallCredentials, channelname: Raw, active: Raw
@@ -160,6 +163,6 @@ class UserOperations:
         """Enable (1) or disable (0) one of the account's channels."""
         with self._write(caller, credentials) as (uow, account):
             change = parse_channel_change(channelname=channelname, active=active)
-            if not uow.repository.set_channel_active(account.id, change.channelname, change.active):
+            if not uow.channels.set_active(account.id, change.channelname, change.active):
                 raise UserApiError(ErrorCode.CHANNEL_NOT_FOUND)
             uow.commit()

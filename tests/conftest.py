@@ -58,7 +58,7 @@ class Store:
         email = f"user{next(self._counter)}-{uuid.uuid4().hex[:8]}@example.com"
         password = password or f"pw-{uuid.uuid4().hex}"
         with self.core.units.writing() as uow:
-            uow.repository.create_account(
+            uow.accounts.create(
                 email, self.core.passwords.hash(password), Decimal(balance), DEFAULT_CHANNEL_TYPES
             )
             uow.commit()

@@ -14,20 +14,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from datetime import datetime
-from typing import Any, cast
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Table, bindparam, or_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from .. import process
 from ..dispatch.context import RequestContext
 from ..errors import UserApiError
-from ..store import models
-from ..store.prepared import PreparedInsert
+from ..store.api_log import COLUMNS
 from ..store.uow import UnitOfWorkFactory
 from .parameters import bounded, clean_parameters
 
@@ -36,75 +31,10 @@ log = logging.getLogger("service.apilog")
 # writer then holds the interpreter for a few milliseconds, not for tens of them.
 BATCH = 1024
 
-# The columns of a record, in the order record() builds it.
-COLUMNS = (
-    "request_id",
-    "created_at",
-    "source_ip",
-    "api",
-    "api_class",
-    "method",
-    "account_id",
-    "access_id",
-    "parameters",
-    "status",
-    "error_code",
-    "result",
-    "http_status",
-    "duration_ms",
-    "bytes_in",
-    "bytes_out",
-    "user_agent",
-)
 _CREATED, _SOURCE_IP, _API, _METHOD, _ACCESS, _ERROR = (
     COLUMNS.index(name)
     for name in ("created_at", "source_ip", "api", "method", "access_id", "error_code")
 )
-# In bulk (COPY, multi-row INSERTs): SQLAlchemy's executemany cost more per row than
-# the insert itself. (SQLAlchemy types a mapped class's __table__ as any FromClause;
-# these are Tables.)
-_INSERT = PreparedInsert(cast(Table, models.ApiLogEntry.__table__), COLUMNS)
-
-# Connection tracking, built once (a statement built per flush cost more than running it).
-_accesses = cast(Table, models.ApiAccess.__table__)
-# Workers flush independently: never replace a later use with an earlier one.
-_LAST_USE = (
-    update(_accesses)
-    .where(
-        _accesses.c.id == bindparam("access"),
-        or_(
-            _accesses.c.last_used_at.is_(None),
-            _accesses.c.last_used_at < bindparam("used_at"),
-        ),
-    )
-    .values(
-        last_used_at=bindparam("used_at"),
-        last_source_ip=bindparam("source_ip"),
-        last_api=bindparam("api"),
-        last_method=bindparam("method"),
-    )
-)
-_FIRST_USE = (
-    update(_accesses)
-    .where(_accesses.c.id == bindparam("access"), _accesses.c.first_used_at.is_(None))
-    .values(first_used_at=bindparam("used_at"))
-)
-
-
-def _count_calls(upsert: Any) -> Any:
-    """Add a flush's calls to each (access, day, api, method) total."""
-    table = models.AccessUsage.__table__
-    statement = upsert(table)
-    return statement.on_conflict_do_update(
-        index_elements=["access_id", "day", "api", "method"],
-        set_={"calls": table.c.calls + statement.excluded.calls},
-    )
-
-
-_COUNT_CALLS = {
-    "postgresql": _count_calls(postgresql_insert),
-    "sqlite": _count_calls(sqlite_insert),
-}
 
 
 class ApiLogWriter:
@@ -239,47 +169,20 @@ class ApiLogWriter:
             self._pending = kept + self._pending
 
     def _write(self, rows: list[tuple[Any, ...]]) -> None:
-        usage: dict[tuple[int, Any, str, str], int] = defaultdict(int)
-        latest: dict[int, tuple[Any, ...]] = {}
+        calls: dict[tuple[int, date, str, str], int] = defaultdict(int)
+        last: dict[int, tuple[datetime, str, str, str | None]] = {}
         first: dict[int, datetime] = {}
         for row in rows:
             access = row[_ACCESS]
             if access is None or row[_ERROR]:
                 continue
             created = row[_CREATED]
-            usage[(access, created.date(), row[_API], row[_METHOD] or "")] += 1
-            latest[access] = row
+            calls[(access, created.date(), row[_API], row[_METHOD] or "")] += 1
+            last[access] = (created, row[_SOURCE_IP], row[_API], row[_METHOD])
             first.setdefault(access, created)
         with self._units.writing() as uow:
-            session = uow.session
-            assert isinstance(session, Session), "writing() opens an ORM session"
-            connection = session.connection()
-            _INSERT.run_many(connection, rows)
-            if latest:
-                connection.execute(
-                    _LAST_USE,
-                    [
-                        {
-                            "access": access,
-                            "used_at": row[_CREATED],
-                            "source_ip": row[_SOURCE_IP],
-                            "api": row[_API],
-                            "method": row[_METHOD],
-                        }
-                        for access, row in latest.items()
-                    ],
-                )
-                connection.execute(
-                    _FIRST_USE, [{"access": access, "used_at": at} for access, at in first.items()]
-                )
-            if usage:
-                connection.execute(
-                    _COUNT_CALLS[connection.dialect.name],
-                    [
-                        {"access_id": access, "day": day, "api": api, "method": method, "calls": n}
-                        for (access, day, api, method), n in usage.items()
-                    ],
-                )
+            uow.api_log.add(rows)
+            uow.api_log.track_uses(last, first, calls)
             uow.commit()
 
     def stop(self) -> None:

@@ -13,11 +13,6 @@ from ..settings import Settings
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
 
 
-# Where the service keeps the client's address and the call's trace for the adapters.
-CLIENT_ADDRESS = "usermanagement.client_address"
-TRACE = "usermanagement.trace"
-
-
 def client_address(environ: dict[str, Any], settings: Settings) -> str:
     """The client's IP: the peer, or from X-Forwarded-For when the peer is a trusted proxy.
 

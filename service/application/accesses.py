@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from ..auth.passwords import Passwords
-from ..store.repository import ACCESS_LOGIN_PREFIX, AccessRecord
+from ..domain.access import ACCESS_LOGIN_PREFIX, AccessRecord, AccessState
 from ..store.uow import UnitOfWorkFactory
 from .accounts import account_id
 from .errors import Refused
@@ -30,9 +30,9 @@ def create_access(
     # Hashed before the write lock is taken: Argon2 takes a fraction of a second.
     secret_hash = passwords.hash(created.secret)
     with units.writing() as uow:
-        if uow.repository.access_id(owner, name) is not None:
+        if uow.listings.access_id(owner, name) is not None:
             raise Refused(f"{email} already has an access called {name}")
-        uow.repository.create_access(owner, name, created.login, secret_hash)
+        uow.accesses.create(owner, name, created.login, secret_hash)
         uow.commit()
     return created
 
@@ -41,14 +41,14 @@ def accesses(units: UnitOfWorkFactory, email: str) -> list[AccessRecord]:
     """The account's accesses, its own login first, each with its last use."""
     owner = account_id(units, email)
     with units.reading() as uow:
-        return uow.repository.accesses(owner)
+        return uow.listings.accesses(owner)
 
 
-def set_access_state(units: UnitOfWorkFactory, email: str, name: str, state: str) -> None:
+def set_access_state(units: UnitOfWorkFactory, email: str, name: str, state: AccessState) -> None:
     """Enable, disable or revoke an access; a revoked one stays revoked."""
     owner = account_id(units, email)
     with units.writing() as uow:
-        if not uow.repository.set_access_state(owner, name, state):
+        if not uow.accesses.set_state(owner, name, state):
             raise Refused(f"{email} has no access {name} that can be {state}")
         uow.commit()
 
@@ -57,7 +57,7 @@ def access_ids(units: UnitOfWorkFactory, email: str, name: str) -> tuple[int, in
     """The ids of the account ``email`` and of its access ``name``."""
     owner = account_id(units, email)
     with units.reading() as uow:
-        found = uow.repository.access_id(owner, name)
+        found = uow.listings.access_id(owner, name)
     if found is None:
         raise Refused(f"{email} has no access {name}")
     return owner, found

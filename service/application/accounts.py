@@ -21,16 +21,16 @@ def create_account(
     """Create an account with its default channels."""
     password_hash = passwords.hash(password)
     with units.writing() as uow:
-        if uow.repository.email_exists(email):
+        if uow.reads.account_by_email(email) is not None:
             raise Refused(f"an account {email} already exists")
-        uow.repository.create_account(email, password_hash, balance, DEFAULT_CHANNEL_TYPES)
+        uow.accounts.create(email, password_hash, balance, DEFAULT_CHANNEL_TYPES)
         uow.commit()
 
 
 def set_balance(units: UnitOfWorkFactory, email: str, balance: Decimal) -> None:
     """Set an account's balance."""
     with units.writing() as uow:
-        if not uow.repository.set_balance(email, balance):
+        if not uow.accounts.set_balance(email, balance):
             raise Refused(f"no account {email}")
         uow.commit()
 
@@ -39,7 +39,7 @@ def set_password(units: UnitOfWorkFactory, passwords: Passwords, email: str, pas
     """Replace an account's password (its tokens die with the old one)."""
     password_hash = passwords.hash(password)
     with units.writing() as uow:
-        if not uow.repository.set_password_hash(email, password_hash):
+        if not uow.accounts.set_password_hash(email, password_hash):
             raise Refused(f"no account {email}")
         uow.commit()
 
@@ -47,7 +47,7 @@ def set_password(units: UnitOfWorkFactory, passwords: Passwords, email: str, pas
 def switch_account(units: UnitOfWorkFactory, email: str, *, disabled: bool) -> None:
     """Disable a whole account (own login and every access) or enable it again."""
     with units.writing() as uow:
-        if not uow.repository.set_account_disabled(email, disabled):
+        if not uow.accounts.set_disabled(email, disabled):
             raise Refused(f"no account {email}")
         uow.commit()
 
@@ -55,13 +55,13 @@ def switch_account(units: UnitOfWorkFactory, email: str, *, disabled: bool) -> N
 def accounts(units: UnitOfWorkFactory) -> list[tuple[str, Decimal, int]]:
     """Every account: its e-mail, balance and number of addresses."""
     with units.reading() as uow:
-        return uow.repository.accounts()
+        return uow.listings.accounts()
 
 
 def account_id(units: UnitOfWorkFactory, email: str) -> int:
     """The id of the account ``email``."""
     with units.reading() as uow:
-        account = uow.repository.account_by_email(email)
+        account = uow.reads.account_by_email(email)
     if account is None:
         raise Refused(f"no account {email}")
     return account.id
@@ -72,9 +72,7 @@ def reset_demo_account(units: UnitOfWorkFactory, passwords: Passwords) -> str:
     demo_password = secrets.token_urlsafe(12)
     password_hash = passwords.hash(demo_password)
     with units.writing() as uow:
-        if not uow.repository.set_password_hash(DEMO_USER, password_hash):
-            uow.repository.create_account(
-                DEMO_USER, password_hash, DEMO_BALANCE, DEFAULT_CHANNEL_TYPES
-            )
+        if not uow.accounts.set_password_hash(DEMO_USER, password_hash):
+            uow.accounts.create(DEMO_USER, password_hash, DEMO_BALANCE, DEFAULT_CHANNEL_TYPES)
         uow.commit()
     return demo_password

@@ -11,6 +11,6 @@ def verify_address(
 ) -> None:
     """Set an address's ``verified`` and ``addressverified`` flags (None: unchanged)."""
     with units.writing() as uow:
-        if not uow.repository.set_address_verification(idaddress, verified, addressverified):
+        if not uow.addresses.set_verification(idaddress, verified, addressverified):
             raise Refused(f"no address {idaddress}")
         uow.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..store.uow import UnitOfWorkFactory
@@ -36,12 +36,13 @@ def log_entries(
         "until": until,
     }
     if account:
-        filters["account_id"] = account_id(units, account)
+        owner = account_id(units, account)
+        filters["account_id"] = owner
         if access:
             with units.reading() as uow:
-                filters["access_id"] = uow.repository.access_id(filters["account_id"], access)
+                filters["access_id"] = uow.listings.access_id(owner, access)
     with units.reading() as uow:
-        entries = uow.repository.api_log(filters, limit)
+        entries = uow.listings.api_log(filters, limit)
     for entry in entries:
         entry["parameters"] = json.loads(entry["parameters"])
     return entries
@@ -50,13 +51,13 @@ def log_entries(
 def purge_api_log(units: UnitOfWorkFactory, days: int) -> int:
     """Delete entries older than ``days`` days; returns how many."""
     with units.writing() as uow:
-        deleted = uow.repository.purge_api_log(datetime.now(UTC) - timedelta(days=days))
+        deleted = uow.api_log.purge(datetime.now(UTC) - timedelta(days=days))
         uow.commit()
     return deleted
 
 
-def usage(units: UnitOfWorkFactory, email: str) -> list[tuple[str, object, str, str, int]]:
+def usage(units: UnitOfWorkFactory, email: str) -> list[tuple[str, date, str, str, int]]:
     """The account's calls per access, day, API and method (newest day first)."""
     owner = account_id(units, email)
     with units.reading() as uow:
-        return uow.repository.usage(owner)
+        return uow.listings.usage(owner)

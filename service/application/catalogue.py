@@ -11,9 +11,9 @@ def add_city(units: UnitOfWorkFactory, cityid: int, countrycode: str, name: str)
     """Add a town the catalogue lacks; returns its name as stored (trimmed)."""
     name = cityname(name)
     with units.writing() as uow:
-        if uow.repository.city_countrycode(cityid) is not None:
+        if uow.reads.city_countrycode(cityid) is not None:
             raise Refused(f"city {cityid} already exists")
-        uow.repository.add_city(cityid, countrycode, name)
+        uow.cities.add(cityid, countrycode, name)
         uow.commit()
     return name
 
@@ -23,4 +23,4 @@ def find_cities(
 ) -> list[tuple[int, str]]:
     """A country's cities whose name starts with ``prefix``: (cityid, name), at most ``limit``."""
     with units.reading() as uow:
-        return uow.repository.cities(countrycode, prefix, limit)
+        return uow.listings.cities(countrycode, prefix, limit)

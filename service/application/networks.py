@@ -32,9 +32,9 @@ def _edit_filter(
     """Apply ``edit`` to the filter (the account's, or its access's); returns the filter."""
     owner, access_key = _owner(units, email, access)
     with units.writing() as uow:
-        networks = uow.repository.networks(owner, access_key)
+        networks = uow.reads.networks(owner, access_key)
         edit(networks)
-        uow.repository.set_networks(owner, access_key, networks)
+        uow.accesses.set_networks(owner, access_key, networks)
         uow.commit()
     return networks
 
@@ -68,10 +68,10 @@ def ip_filters(units: UnitOfWorkFactory, email: str) -> IpFilters:
     """The account's filter and its accesses' filters."""
     owner = account_id(units, email)
     with units.reading() as uow:
-        account = uow.repository.networks(owner, None)
+        account = uow.reads.networks(owner, None)
         accesses = []
-        for access in uow.repository.accesses(owner):
-            networks = uow.repository.networks(owner, access.id)
+        for access in uow.listings.accesses(owner):
+            networks = uow.reads.networks(owner, access.id)
             if networks:
                 accesses.append((access.name, networks))
     return IpFilters(account, accesses)

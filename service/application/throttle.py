@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from ..auth.throttle import address_key
-from ..store.repository import ThrottleRecord
+from ..domain.throttle import ThrottleKey, ThrottleRecord
 from ..store.uow import UnitOfWorkFactory
 
 
 def throttle_records(units: UnitOfWorkFactory) -> list[ThrottleRecord]:
     """Every failed-login counter, with its block if any."""
     with units.reading() as uow:
-        return uow.repository.all_throttle_records()
+        return uow.listings.throttle_records()
 
 
 def clear_throttle(units: UnitOfWorkFactory, user: str | None, ip: str | None) -> int:
@@ -18,8 +17,8 @@ def clear_throttle(units: UnitOfWorkFactory, user: str | None, ip: str | None) -
 
     Neither given: every record. Returns how many records went.
     """
-    address = address_key(ip)[3:] if ip else None
+    source = ThrottleKey.of_source(ip).source if ip else None
     with units.writing() as uow:
-        cleared = uow.repository.clear_throttle_records(user, address)
+        cleared = uow.throttle.clear(user, source)
         uow.commit()
     return cleared

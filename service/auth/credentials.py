@@ -10,16 +10,19 @@ import hmac
 from dataclasses import dataclass
 
 from ..contract import MAX_LENGTH
+from ..domain.access import AccessState
 from ..domain.caller import Caller
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
 from ..domain.ip import parse_ip, parse_network
+from ..domain.login import AccountRecord
+from ..domain.throttle import ThrottleKey, login_keys
 from ..domain.values import is_blank, xml_safe
 from ..errors import ErrorCode, UserApiError
-from ..store.repository import AccountRecord, Repository
+from ..store.reads import Reads
 from .cache import VerifiedCache
 from .passwords import Passwords
 from .replay import ReplayGuard, carries_freshness
-from .throttle import LoginThrottle, login_keys
+from .throttle import LoginThrottle
 from .tokens import TokenSigner
 
 
@@ -40,7 +43,7 @@ class Authenticated:
 class LoginFailed(UserApiError):
     """INCORRECT_USER_PASSWORD, with the throttling keys the failure counts under."""
 
-    def __init__(self, keys: tuple[str, ...]) -> None:
+    def __init__(self, keys: tuple[ThrottleKey, ...]) -> None:
         super().__init__(ErrorCode.INCORRECT_USER_PASSWORD)
         self.keys = keys
 
@@ -69,7 +72,7 @@ def can_name_a_login(user: str, password: str) -> bool:
     )
 
 
-def _allowed(repository: Repository, account: AccountRecord, source_ip: str) -> bool:
+def _allowed(reads: Reads, account: AccountRecord, source_ip: str) -> bool:
     """True when ``source_ip`` passes the account's filter and the access's (empty: all pass).
 
     IPv4-mapped IPv6 addresses and networks are matched as the IPv4 ones they carry.
@@ -78,8 +81,8 @@ def _allowed(repository: Repository, account: AccountRecord, source_ip: str) -> 
     if address is None:
         return False
     for networks in (
-        repository.networks(account.id, None),
-        repository.networks(account.id, account.access_id),
+        reads.networks(account.id, None),
+        reads.networks(account.id, account.access_id),
     ):
         if networks and not any(address in parse_network(n) for n in networks):
             return False
@@ -117,7 +120,7 @@ class Authenticator:
         self.replay.admit(credentials)
 
     def authenticate(
-        self, repository: Repository, caller: Caller, credentials: CallCredentials
+        self, reads: Reads, caller: Caller, credentials: CallCredentials
     ) -> Authenticated:
         """The login the credentials open, or the first failing check's code.
 
@@ -127,22 +130,22 @@ class Authenticator:
         they tell nothing to someone who does not have it.
         """
         if isinstance(credentials, TokenCredentials):
-            login = self._with_token(repository, credentials)
+            login = self._with_token(reads, credentials)
         else:
-            login = self._with_password(repository, caller, credentials)
+            login = self._with_password(reads, caller, credentials)
         account = login.account
-        if account.account_disabled or account.access_state != "enabled":
+        if account.account_disabled or account.access_state is not AccessState.ENABLED:
             raise UserApiError(ErrorCode.ACCESS_DISABLED)
-        if account.ip_filtered and not _allowed(repository, account, caller.source_ip):
+        if account.ip_filtered and not _allowed(reads, account, caller.source_ip):
             raise UserApiError(ErrorCode.IP_NOT_ALLOWED)
         return login
 
-    def _with_token(self, repository: Repository, credentials: TokenCredentials) -> Authenticated:
+    def _with_token(self, reads: Reads, credentials: TokenCredentials) -> Authenticated:
         """A token must be valid and issued under the account's current password."""
         if credentials.token is None or credentials.token.strip() == "":
             raise UserApiError(ErrorCode.MISSING_TOKEN)
         claims = self.tokens.verify(credentials.token.strip())
-        account = repository.login_record(claims.login)
+        account = reads.login_record(claims.login)
         if account is None or not hmac.compare_digest(
             self.tokens.fingerprint(account.password_hash), claims.fingerprint
         ):
@@ -150,7 +153,7 @@ class Authenticator:
         return Authenticated(account, claims.login, forget_failures=False)
 
     def _with_password(
-        self, repository: Repository, caller: Caller, credentials: PasswordCredentials
+        self, reads: Reads, caller: Caller, credentials: PasswordCredentials
     ) -> Authenticated:
         """The login a user and password open, or the first failing check's code.
 
@@ -163,7 +166,7 @@ class Authenticator:
         keys = login_keys(email, caller.source_ip)
         # An empty name matches no account.
         looked_up = email if can_name_a_login(email, secret) else ""
-        state, account = repository.login_state(looked_up, keys)
+        state, account = reads.login_state(looked_up, keys)
         forget_failures = self.throttle.check(state)
         if account is not None and self._cache.verified(email, secret, account.password_hash):
             return Authenticated(account, email, forget_failures)

@@ -62,7 +62,7 @@ class ReplayGuard:
                 raise _invalid()
             digest = nonce_digest(nonce)
             with self._units.writing() as uow:
-                fresh = uow.repository.remember_nonce(digest, now + 2 * self._skew, now)
+                fresh = uow.security.remember_nonce(digest, now + 2 * self._skew, now)
                 uow.commit()
             if not fresh:
                 raise _invalid()

@@ -60,7 +60,7 @@ class TokenSigner:
     def _signing_key(self) -> bytes:
         if self._key is None:
             with self._lock, self._units.writing() as uow:
-                stored = uow.repository.shared_secret(_SECRET_NAME, secrets.token_urlsafe(48))
+                stored = uow.security.shared_secret(_SECRET_NAME, secrets.token_urlsafe(48))
                 uow.commit()
                 self._key = stored.encode()
         return self._key

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..application import accesses
-from ..store.repository import OWN_LOGIN
+from ..domain.access import OWN_LOGIN, AccessState
 from ..terminal import line, shown
 from .arguments import access_name, email
 from .command import Context, Subcommands, add_command, add_group
@@ -34,24 +34,24 @@ def access_list(context: Context, args: argparse.Namespace) -> None:
         print(line(access.name, login, access.state, last))
 
 
-def _set_state(context: Context, args: argparse.Namespace, state: str) -> None:
+def _set_state(context: Context, args: argparse.Namespace, state: AccessState) -> None:
     accesses.set_access_state(context.units, args.email, args.name, state)
     print(f"access {shown(args.name)} of {shown(args.email)} is {state}")
 
 
 def access_enable(context: Context, args: argparse.Namespace) -> None:
     """Enable an access (not a revoked one)."""
-    _set_state(context, args, "enabled")
+    _set_state(context, args, AccessState.ENABLED)
 
 
 def access_disable(context: Context, args: argparse.Namespace) -> None:
     """Disable an access until it is enabled again."""
-    _set_state(context, args, "disabled")
+    _set_state(context, args, AccessState.DISABLED)
 
 
 def access_revoke(context: Context, args: argparse.Namespace) -> None:
     """Revoke an access for good."""
-    _set_state(context, args, "revoked")
+    _set_state(context, args, AccessState.REVOKED)
 
 
 def register(commands: Subcommands) -> None:

@@ -14,7 +14,7 @@ def throttle_list(context: Context, args: argparse.Namespace) -> None:
     """List failed-login counters and blocks."""
     for record in throttle.throttle_records(context.units):
         blocked = record.blocked_until.isoformat() if record.blocked_until else "-"
-        print(line(record.key, f"{record.failures} failures", f"blocked until {blocked}"))
+        print(line(record.key.stored, f"{record.failures} failures", f"blocked until {blocked}"))
 
 
 def throttle_clear(context: Context, args: argparse.Namespace) -> None:

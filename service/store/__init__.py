@@ -1,1 +1,1 @@
-"""Persistence: SQLAlchemy models, the repository, the unit of work and migrations."""
+"""Persistence: models and migrations, reads on a connection, writes per area on a session."""

@@ -64,11 +64,18 @@ def _sqlite_copy(source: str | Path, destination: Path) -> None:
         origin.close()
 
 
+def _sqlite_file(database: str | None) -> Path:
+    """The file a SQLite URL names; an in-memory database has none to copy."""
+    if not database or database == ":memory:":
+        raise BackupError("the SQLite database is in memory: there is no file to back up")
+    return Path(database)
+
+
 def backup(url: str, target: Path) -> None:
     """Write a consistent copy of the database to ``target`` while the service runs."""
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
-        _sqlite_copy(parsed.database, target)
+        _sqlite_copy(_sqlite_file(parsed.database), target)
         return
     arguments, env = _postgres(url)
     _owner_only_destination(target)  # pg_dump writes into it and keeps its mode
@@ -81,7 +88,7 @@ def restore(url: str, source: Path) -> None:
         raise BackupError(f"no backup at {source}")
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
-        database = Path(parsed.database)
+        database = _sqlite_file(parsed.database)
         try:
             owner_only_folder(database.parent)
         except OSError as error:

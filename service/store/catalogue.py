@@ -55,7 +55,7 @@ def load_cities(engine: Engine, cutoff: int) -> int:
         if batch:
             connection.execute(insert(models.City), batch)
             added += len(batch)
-        state = models.CatalogueState.__table__
+        state = models.table_of(models.CatalogueState)
         if loaded is None:
             connection.execute(insert(state).values(name=STATE_KEY, value=version))
         else:

@@ -12,10 +12,9 @@ from sqlalchemy.engine import make_url
 from .files import owner_only_file, owner_only_folder, tighten
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# Seconds a pooled PostgreSQL connection may sit unused before it is pinged on checkout.
+# Seconds a connection may sit unused before it is pinged on its next use: a pooled
+# PostgreSQL connection on checkout, the kept read connection (store/kept.py) on any store.
 PING_AFTER_IDLE = 1.0
-# In a connection's info: when it was last used outside the pool (uow.py keeps one).
-LAST_USED = "last_used"
 
 
 def normalise_url(url: str) -> str:
@@ -65,8 +64,7 @@ def _ping_idle_connections(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkin")
     def _checked_in(_dbapi_connection: Any, record: Any) -> None:
-        # A connection kept between calls has rested since its last use, not its return.
-        record.info["idle_since"] = record.info.pop(LAST_USED, None) or time.monotonic()
+        record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import psycopg
-from psycopg import errors, pq
+from psycopg import abc, errors, pq
 from psycopg.adapt import PyFormat, Transformer
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ _STATEMENT_MISSING = "26000"
 
 @dataclass
 class _Session:
-    transformer: Transformer
+    transformer: abc.Transformer
     prepared: set[bytes] = field(default_factory=set)
 
 

@@ -15,10 +15,13 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ..domain.access import AccessState
+from ..domain.throttle import KEY_LENGTH
 from .money import Money
 
 
@@ -29,6 +32,13 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table of ``model`` (DeclarativeBase types ``__table__`` as any FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Account(Base):
@@ -123,7 +133,7 @@ class LoginThrottle(Base):
     __tablename__ = "login_throttle"
     __table_args__ = (Index("ix_login_throttle_window_start", "window_start"),)
 
-    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
     window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -161,7 +171,8 @@ class ApiAccess(Base):
         UniqueConstraint("account_id", "name", name="uq_api_accesses_account_name"),
         UniqueConstraint("login", name="uq_api_accesses_login"),
         CheckConstraint(
-            "state IN ('enabled', 'disabled', 'revoked')", name="ck_api_accesses_state"
+            "state IN (" + ", ".join(f"'{state}'" for state in AccessState) + ")",
+            name="ck_api_accesses_state",
         ),
         {"sqlite_autoincrement": True},
     )
@@ -171,7 +182,7 @@ class ApiAccess(Base):
     name: Mapped[str] = mapped_column(String(64))
     login: Mapped[str | None] = mapped_column(String(64))
     secret_hash: Mapped[str | None] = mapped_column(String(255))
-    state: Mapped[str] = mapped_column(String(16), default="enabled")
+    state: Mapped[str] = mapped_column(String(16), default=AccessState.ENABLED.value)
     ip_filtered: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     first_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Select, Table, insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine.default import DefaultDialect
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from .libpq import LibpqRead
+
+if TYPE_CHECKING:  # for annotations only
+    from sqlalchemy.engine.interfaces import DBAPIModule
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,9 @@ class _Compiled:
     order: tuple[str, ...] | None  # parameter names in order, for positional paramstyles
 
 
-def _driver_error(connection: Connection, sql: str, error: Exception, cursor: Any) -> DBAPIError:
+def _driver_error(
+    connection: Connection, sql: str, error: DBAPIModule.Error, cursor: Any
+) -> StatementError:
     """The driver's error as SQLAlchemy's, the connection invalidated when it is lost."""
     dialect = connection.dialect
     lost = dialect.is_disconnect(error, connection.connection, cursor)
@@ -69,7 +75,7 @@ class PreparedRead:
     a DBAPI cursor.
     """
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
         self._statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
         # (position, converter) of the result columns whose type converts the driver's
@@ -95,7 +101,8 @@ class PreparedRead:
         processors = self._processors.get(dialect.name)
         describe = processors is None  # the column types are needed once, for the converters
         try:
-            if dialect.name == "postgresql" and dbapi_connection.driver_connection.autocommit:
+            driver = dbapi_connection.driver_connection
+            if dialect.name == "postgresql" and driver is not None and driver.autocommit:
                 fetched, types = self._libpq_rows(dialect, dbapi_connection, values, describe)
             else:
                 fetched, types = self._cursor_rows(compiled, dbapi_connection, values, describe)
@@ -111,11 +118,12 @@ class PreparedRead:
     def _cursor_rows(
         compiled: _Compiled, dbapi_connection: Any, values: dict[str, Any], describe: bool
     ) -> tuple[Sequence[Sequence[Any]], tuple[Any, ...]]:
+        bound: Sequence[Any] | dict[str, Any] = values
         if compiled.order is not None:
-            values = tuple(values[name] for name in compiled.order)
+            bound = tuple(values[name] for name in compiled.order)
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(compiled.sql, values)
+            cursor.execute(compiled.sql, bound)
             fetched = cursor.fetchall()
             if not describe:
                 return fetched, ()
@@ -128,7 +136,8 @@ class PreparedRead:
     ) -> tuple[Sequence[Sequence[Any]], tuple[Any, ...]]:
         if self._libpq is None:
             # libpq numbers its parameters ($1, $2, ...): the same dialect, that paramstyle.
-            form = self._statement.compile(dialect=type(dialect)(paramstyle="numeric_dollar"))
+            numbered = cast(type[DefaultDialect], type(dialect))(paramstyle="numeric_dollar")
+            form = self._statement.compile(dialect=numbered)
             order = tuple(form.positiontup or ())
             self._libpq = LibpqRead(form.string, len(order)), order
         statement, order = self._libpq

@@ -1,21 +1,35 @@
-"""The unit of work: one transaction per operation, rolled back unless committed."""
+"""Units of work: a read on a connection, or one transaction of writes on a session.
+
+Either maps a database that cannot be reached (or stays locked) to the
+retryable SERVICE_UNAVAILABLE code instead of a driver exception.
+"""
 
 from __future__ import annotations
 
 import threading
-import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import cached_property
 from types import TracebackType
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import process
 from ..errors import ErrorCode, UserApiError
-from .database import LAST_USED, PING_AFTER_IDLE, reading_engine
-from .repository import Repository
+from .accesses import Accesses
+from .accounts import Accounts
+from .addresses import Addresses
+from .api_log import ApiLog
+from .channels import Channels
+from .cities import Cities
+from .database import reading_engine
+from .kept import KeptConnection
+from .listings import Listings
+from .reads import Reads
+from .security import Security
+from .throttle import ThrottleRecords
 
 T = TypeVar("T")
 
@@ -40,8 +54,8 @@ class ConnectionLost(UserApiError):
     """SERVICE_UNAVAILABLE from a read whose connection turned out to be lost while it ran.
 
     A read changes nothing, so its operation may run it again on a fresh
-    connection: a connection kept between calls is trusted without a ping for
-    a moment (PING_AFTER_IDLE), and the server may have dropped it meanwhile.
+    connection: a kept connection is trusted without a ping for a moment
+    (store/kept.py), and the server may have dropped it meanwhile.
     """
 
     def __init__(self) -> None:
@@ -51,8 +65,8 @@ class ConnectionLost(UserApiError):
 def retry_if_lost(attempt: Callable[[], T]) -> T:
     """``attempt()`` (a read), run once more when its connection turned out to be lost.
 
-    The failed unit of work discarded that connection (and the pool's others of
-    its generation), so the second attempt runs on a fresh one.
+    The failed unit of work discarded that connection, so the second attempt
+    runs on a fresh one.
     """
     try:
         return attempt()
@@ -60,40 +74,19 @@ def retry_if_lost(attempt: Callable[[], T]) -> T:
         return attempt()
 
 
-_MAIN = threading.main_thread()
-# Read connections inherited from the process this one was forked from.
-_INHERITED: list[Connection] = []
+class UnitOfWork(ABC):
+    """What reading and writing units share: opening, the reads, and the error mapping."""
 
+    # A read changes nothing: one whose connection was lost may run again (ConnectionLost).
+    _may_run_again = False
 
-class UnitOfWork:
-    """Opens a session; leaving without ``commit()`` rolls everything back.
-
-    A database that cannot be reached (or stays locked) surfaces as the
-    retryable SERVICE_UNAVAILABLE code instead of a driver exception.
-    """
-
-    def __init__(
-        self,
-        factory: Callable[[], Session | Connection],
-        release: Callable[[Session | Connection, bool], None] | None = None,
-        *,
-        reading: bool = False,
-    ) -> None:
-        self._factory = factory
-        # What to do with the session or connection afterwards (it failed: True); by
-        # default it is closed (a connection goes back to the pool).
-        self._release = release or (lambda session, _failed: session.close())
-        self._reading = reading
-
-    def __enter__(self) -> UnitOfWork:
+    def __enter__(self) -> Self:
         try:
-            # A Core connection connects here; a session only when it is first used.
-            self.session: Session | Connection = self._factory()
+            self._open()
         except DBAPIError as error:
             if _unavailable(error):
                 raise UserApiError(ErrorCode.SERVICE_UNAVAILABLE) from None
             raise
-        self.repository = Repository(self.session)
         return self
 
     def __exit__(
@@ -102,21 +95,105 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        failed = isinstance(exc, DBAPIError)
-        try:
-            self.session.rollback()
-        except DBAPIError:
-            failed = True  # The connection is gone; closing the session discards it.
-        finally:
-            self._release(self.session, failed)
-        if self._reading and isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        self._close(failed=isinstance(exc, DBAPIError))
+        if self._may_run_again and isinstance(exc, DBAPIError) and exc.connection_invalidated:
             raise ConnectionLost() from None
         if _unavailable(exc):
             raise UserApiError(ErrorCode.SERVICE_UNAVAILABLE) from None
 
+    @abstractmethod
+    def _open(self) -> None:
+        """Take a connection or a session."""
+
+    @abstractmethod
+    def _close(self, *, failed: bool) -> None:
+        """Roll back what is not committed and give the connection or session back."""
+
+    @abstractmethod
+    def _reading_connection(self) -> Connection:
+        """The connection the reads run on."""
+
+    @cached_property
+    def reads(self) -> Reads:
+        """The reads of a call."""
+        return Reads(self._reading_connection())
+
+    @cached_property
+    def listings(self) -> Listings:
+        """The operator's reads."""
+        return Listings(self._reading_connection())
+
+
+class ReadingUnitOfWork(UnitOfWork):
+    """Reads on one connection that autocommits: each query sees committed data.
+
+    A read makes one or two queries and needs no BEGIN and ROLLBACK around
+    them. A connection lost while it ran surfaces as ConnectionLost, which the
+    caller may run again.
+    """
+
+    _may_run_again = True
+
+    def __init__(
+        self, connect: Callable[[], Connection], release: Callable[[Connection, bool], None]
+    ) -> None:
+        self._connect = connect
+        self._release = release  # what to do with the connection afterwards (failed: True)
+
+    def _open(self) -> None:
+        self.connection = self._connect()
+        self.reads = Reads(self.connection)  # every read uses them: built here, not on demand
+
+    def _reading_connection(self) -> Connection:
+        return self.connection
+
+    def _close(self, *, failed: bool) -> None:
+        try:
+            self.connection.rollback()
+        except DBAPIError:
+            failed = True  # the connection is gone: closing it discards it
+        finally:
+            self._release(self.connection, failed)
+
+
+class WritingUnitOfWork(UnitOfWork):
+    """One transaction on a session: leaving without ``commit()`` rolls everything back.
+
+    Reads in it run on the session's connection, inside the transaction (the
+    first one begins it); writes go through one repository per area.
+    """
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self._sessions = sessions
+
+    def _open(self) -> None:
+        session = self.session = self._sessions()  # it connects when first used
+        self.accounts = Accounts(session)
+        self.addresses = Addresses(session)
+        self.channels = Channels(session)
+        self.accesses = Accesses(session)  # and their IP filters
+        self.cities = Cities(session)
+        self.throttle = ThrottleRecords(session)
+        self.security = Security(session)  # shared secrets and WS-Security nonces
+        self.api_log = ApiLog(session)  # and the connection tracking
+
+    def _reading_connection(self) -> Connection:
+        return self.session.connection()
+
+    def _close(self, *, failed: bool) -> None:
+        try:
+            self.session.rollback()
+        except DBAPIError:
+            pass  # the connection is gone: closing the session discards it
+        finally:
+            self.session.close()
+
     def commit(self) -> None:
-        """Make the operation's writes permanent."""
+        """Make the writes permanent."""
         self.session.commit()
+
+
+_MAIN = threading.main_thread()
 
 
 class UnitOfWorkFactory:
@@ -128,56 +205,24 @@ class UnitOfWorkFactory:
         self._write = sessionmaker(
             bind=engine.execution_options(writing=True), expire_on_commit=False
         )
-        # The main thread's read connection, kept between calls (see reading()).
-        self._kept: Connection | None = None
-        self._kept_by = 0  # the process that connected it
+        self._kept = KeptConnection(self._read)  # the main thread's (store/kept.py)
 
-    def reading(self) -> UnitOfWork:
+    def reading(self) -> ReadingUnitOfWork:
         """A unit of work for an operation that only reads.
 
         A Core connection, not an ORM session: reads need no identity map, and a
-        session costs several times the query on the per-call path. It autocommits
-        (store/database.py): a read makes one or two queries, each seeing committed
-        data, and needs no BEGIN and ROLLBACK around them. A connection lost while
-        it ran surfaces as ConnectionLost, which the caller may run again.
+        session costs several times the query on the per-call path. The main
+        thread keeps its connection between calls; other threads take one from
+        the pool and give it back.
         """
         if threading.current_thread() is _MAIN:
-            return UnitOfWork(self._kept_connection, self._keep, reading=True)
-        return UnitOfWork(self._read.connect, reading=True)
+            return ReadingUnitOfWork(self._kept.connect, self._kept.release)
+        return ReadingUnitOfWork(self._read.connect, _close)
 
-    def _kept_connection(self) -> Connection:
-        """The kept read connection, unless it rested too long to be trusted unpinged.
-
-        A gunicorn sync worker serves every call on its main thread, one at a
-        time: keeping its read connection out of the pool while calls keep coming
-        saves the checkout, the reset on return and the autocommit switch each
-        way, about a tenth of getbalance. Idle longer than PING_AFTER_IDLE, it goes
-        back to the pool, whose checkout pings it (store/database.py).
-        """
-        kept, now = self._kept, time.monotonic()
-        if kept is not None:
-            if self._kept_by != process.pid():
-                # The gunicorn master's, inherited through fork: never used, closed
-                # or collected here (a collected one would be reset on the master's socket).
-                _INHERITED.append(kept)
-            elif not kept.invalidated and now - kept.info.get(LAST_USED, now) < PING_AFTER_IDLE:
-                return kept
-            else:
-                kept.close()
-            self._kept = None
-        self._kept = self._read.connect()
-        self._kept_by = process.pid()
-        return self._kept
-
-    def _keep(self, connection: Session | Connection, failed: bool) -> None:
-        if failed or connection is not self._kept:
-            connection.close()
-            if connection is self._kept:
-                self._kept = None
-            return
-        # When it went to rest: here, and for the pool's check-in (store/database.py).
-        connection.info[LAST_USED] = time.monotonic()
-
-    def writing(self) -> UnitOfWork:
+    def writing(self) -> WritingUnitOfWork:
         """A unit of work for an operation that writes (takes SQLite's write lock at once)."""
-        return UnitOfWork(self._write)
+        return WritingUnitOfWork(self._write)
+
+
+def _close(connection: Connection, _failed: bool) -> None:
+    connection.close()

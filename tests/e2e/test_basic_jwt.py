@@ -101,7 +101,7 @@ def test_token_endpoint_codes(store: Store, server: RunningServer) -> None:
 
 def signing_key(store: Store) -> str:
     with store.core.units.writing() as uow:
-        key = uow.repository.shared_secret("token-signing-key", "never-stored: one exists")
+        key = uow.security.shared_secret("token-signing-key", "never-stored: one exists")
         uow.commit()
     return key
 
@@ -165,7 +165,7 @@ def test_password_change_invalidates_tokens(store: Store, server: RunningServer)
     user, password = store.account()
     token = token_for(server, user, password)
     with store.core.units.writing() as uow:
-        uow.repository.set_password_hash(user, store.core.passwords.hash("changed-password-1"))
+        uow.accounts.set_password_hash(user, store.core.passwords.hash("changed-password-1"))
         uow.commit()
     assert outcome(on(server, "/api/jwt/", "getbalance", bearer(token))) == "INVALID_TOKEN"
     fresh = token_for(server, user, "changed-password-1")

@@ -106,9 +106,9 @@ def poisoned(store: Store) -> tuple[str, str]:
     """An account holding an address that no XML answer can carry (stored behind the rules)."""
     user, password = store.account()
     with store.core.units.writing() as uow:
-        account = uow.repository.account_by_email(user)
+        account = uow.reads.account_by_email(user)
         assert account is not None
-        idaddress = uow.repository.add_address(
+        idaddress = uow.addresses.add(
             account.id,
             NewAddress(
                 namelastname="a\x1bb",

@@ -98,16 +98,15 @@ def test_stored_names_are_shown_escaped(store: Store, server: RunningServer) -> 
     login, secret = f"ak_{marker}", f"secret-{marker}"
     core = store.core
     with core.units.writing() as uow:
-        repository = uow.repository
-        repository.create_account(
+        uow.accounts.create(
             evil_email, core.passwords.hash("pw-unused-1"), Decimal("1.00"), DEFAULT_CHANNEL_TYPES
         )
-        account = repository.account_by_email(email)
+        account = uow.reads.account_by_email(email)
         assert account is not None
         account_id = account.id
-        access_id = repository.create_access(account_id, name, login, core.passwords.hash(secret))
-        repository.set_networks(account_id, access_id, ["127.0.0.0/8"])
-        repository.add_city(town, "ES", f"Pueblo{marker}{HOSTILE}")
+        access_id = uow.accesses.create(account_id, name, login, core.passwords.hash(secret))
+        uow.accesses.set_networks(account_id, access_id, ["127.0.0.0/8"])
+        uow.cities.add(town, "ES", f"Pueblo{marker}{HOSTILE}")
         uow.commit()
     post(server.soap_url, envelope("getbalance", fields(user=login, password=secret)))
     http_call(server, "getchannels", {"user": login, "password": secret})

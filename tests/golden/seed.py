@@ -3,7 +3,7 @@
 Every value an answer can show is fixed here: e-mails, passwords (hashed with a
 salt derived from the password, so the stored hashes and the token fingerprints
 repeat), balances, addresses, accesses with their logins and secrets, their
-states and IP filters. Seeding goes through the repository, as the CLI does,
+states and IP filters. Seeding goes through the store's writes, as the CLI does,
 but with these values instead of random ones.
 """
 
@@ -16,6 +16,7 @@ from decimal import Decimal
 from argon2.low_level import Type, hash_secret
 
 from service.bootstrap import Core
+from service.domain.access import OWN_LOGIN, AccessState
 from service.domain.address import NewAddress
 from service.domain.channel import DEFAULT_CHANNEL_TYPES
 from tests.conftest import CHEAP_ARGON2
@@ -62,7 +63,7 @@ def address(**changes: object) -> dict[str, object]:
 
 
 def stored(**changes: object) -> NewAddress:
-    """An address as the repository stores it (seeded behind the operation's rules)."""
+    """An address as the store keeps it (seeded behind the operation's rules)."""
     params = {**address(countrycode="US"), **changes}
     return NewAddress(**params)  # type: ignore[arg-type]
 
@@ -74,7 +75,7 @@ class Access:
     name: str
     login: str
     secret: str
-    state: str = "enabled"
+    state: AccessState = AccessState.ENABLED
     networks: tuple[str, ...] = ()
 
 
@@ -88,7 +89,7 @@ class Account:
     addresses: tuple[NewAddress, ...] = ()
     accesses: tuple[Access, ...] = ()
     networks: tuple[str, ...] = ()
-    own_login: str = "enabled"  # the own login's state
+    own_login: AccessState = AccessState.ENABLED  # the own login's state
     channels_off: tuple[str, ...] = field(default=())
 
 
@@ -144,13 +145,17 @@ ACCOUNTS: dict[str, Account] = {
         balance="6.00",
         accesses=(
             Access("erp", "ak_0e1d2c3b4a5968778695a4b3", "erp-secret-Golden-1"),
-            Access("old", "ak_1f2e3d4c5b6a79889706b5c4", "old-secret-Golden-2", "disabled"),
-            Access("gone", "ak_2a3f4e5d6c7b8a9918a7c6d5", "gone-secret-Golden-3", "revoked"),
+            Access(
+                "old", "ak_1f2e3d4c5b6a79889706b5c4", "old-secret-Golden-2", AccessState.DISABLED
+            ),
+            Access(
+                "gone", "ak_2a3f4e5d6c7b8a9918a7c6d5", "gone-secret-Golden-3", AccessState.REVOKED
+            ),
         ),
     ),
     "locked": _account(
         "locked",
-        own_login="disabled",
+        own_login=AccessState.DISABLED,
         accesses=(Access("only-way-in", "ak_3b4a5f6e7d8c9baa29b8d7e6", "only-secret-Golden-4"),),
     ),
     "filtered": _account(
@@ -198,28 +203,27 @@ def login_hashes() -> dict[str, str]:
 def seed(core: Core) -> None:
     """Store every account of ACCOUNTS, in order, in one transaction."""
     with core.units.writing() as uow:
-        repository = uow.repository
         for account in ACCOUNTS.values():
-            account_id = repository.create_account(
+            account_id = uow.accounts.create(
                 account.email,
                 password_hash(account.password),
                 Decimal(account.balance),
                 DEFAULT_CHANNEL_TYPES,
             )
             for new in account.addresses:
-                repository.add_address(account_id, new)
+                uow.addresses.add(account_id, new)
             for channelname in account.channels_off:
-                repository.set_channel_active(account_id, channelname, 0)
-            if account.own_login != "enabled":
-                repository.set_access_state(account_id, "login", account.own_login)
+                uow.channels.set_active(account_id, channelname, 0)
+            if account.own_login is not AccessState.ENABLED:
+                uow.accesses.set_state(account_id, OWN_LOGIN, account.own_login)
             if account.networks:
-                repository.set_networks(account_id, None, list(account.networks))
+                uow.accesses.set_networks(account_id, None, list(account.networks))
             for access in account.accesses:
-                access_id = repository.create_access(
+                access_id = uow.accesses.create(
                     account_id, access.name, access.login, password_hash(access.secret)
                 )
-                if access.state != "enabled":
-                    repository.set_access_state(account_id, access.name, access.state)
+                if access.state is not AccessState.ENABLED:
+                    uow.accesses.set_state(account_id, access.name, access.state)
                 if access.networks:
-                    repository.set_networks(account_id, access_id, list(access.networks))
+                    uow.accesses.set_networks(account_id, access_id, list(access.networks))
         uow.commit()

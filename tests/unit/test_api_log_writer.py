@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from service.apilog.parameters import clean_parameters
-from service.apilog.writer import COLUMNS, ApiLogWriter
+from service.apilog.writer import ApiLogWriter
 from service.dispatch.context import RequestContext
 from service.domain.api import Api
 from service.domain.caller import Caller
 from service.store import models
+from service.store.api_log import COLUMNS
 from service.store.database import make_engine
 from service.store.prepared import MAX_PARAMETERS
 from service.store.uow import UnitOfWorkFactory
@@ -39,7 +40,7 @@ def traces(agent: str, count: int) -> list[RequestContext]:
 def stored(store: Store, agent: str) -> int:
     with store.core.units.reading() as uow:
         query = select(func.count()).where(models.ApiLogEntry.user_agent == agent)
-        return uow.session.execute(query).scalar_one()
+        return uow.connection.execute(query).scalar_one()
 
 
 def test_pending_records_are_bounded_and_flushed(store: Store) -> None:
@@ -124,9 +125,9 @@ def test_a_record_the_database_refuses_is_set_aside(
 def test_flushes_track_each_access_use_whatever_their_order(store: Store) -> None:
     email, _ = store.account()
     with store.core.units.writing() as uow:
-        account = uow.repository.account_by_email(email)
+        account = uow.reads.account_by_email(email)
         assert account is not None
-        access = uow.repository.create_access(account.id, "tracked", f"l-{uuid.uuid4().hex}", "x")
+        access = uow.accesses.create(account.id, "tracked", f"l-{uuid.uuid4().hex}", "x")
         uow.commit()
     later = datetime(2026, 5, 2, 10, 0, tzinfo=UTC)
     earlier = later - timedelta(minutes=5)
@@ -145,10 +146,10 @@ def test_flushes_track_each_access_use_whatever_their_order(store: Store) -> Non
     calls(earlier, "198.51.100.1", 2)
     calls(earlier, "198.51.100.1", 4, error="INCORRECT_USER_PASSWORD")  # failures do not count
     assert writer.flush() == 6
-    with store.core.units.reading() as uow:
-        tracked = next(a for a in uow.repository.accesses(account.id) if a.id == access)
-        usage = uow.repository.usage(account.id)
-        first = uow.session.execute(
+    with store.core.units.reading() as reading:
+        tracked = next(a for a in reading.listings.accesses(account.id) if a.id == access)
+        usage = reading.listings.usage(account.id)
+        first = reading.connection.execute(
             select(models.ApiAccess.first_used_at).where(models.ApiAccess.id == access)
         ).scalar_one()
     assert tracked.last_used_at is not None and first is not None
@@ -173,7 +174,7 @@ def test_a_batch_longer_than_one_statement_is_written_whole(store: Store) -> Non
         writer.record(trace, duration_ms=number)
     assert writer.flush() == count
     with store.core.units.reading() as uow:
-        rows = uow.repository.api_log({"user_agent": agent}, limit=count + 1)
+        rows = uow.listings.api_log({"user_agent": agent}, limit=count + 1)
     assert len(rows) == count
     assert {row["duration_ms"] for row in rows} == set(range(count))
     assert all("s3cret" not in row["parameters"] for row in rows)

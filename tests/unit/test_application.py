@@ -12,8 +12,8 @@ from service.application import accesses, accounts, apilog, catalogue, networks,
 from service.application.addresses import verify_address
 from service.application.errors import Refused
 from service.application.inputs import access_name, account_email, balance, cityname, new_password
+from service.domain.access import ACCESS_LOGIN_PREFIX, AccessState
 from service.domain.credentials import PasswordCredentials
-from service.store.repository import ACCESS_LOGIN_PREFIX
 from tests.conftest import CALLER, Store
 
 
@@ -59,9 +59,13 @@ def test_create_access_returns_a_generated_login_and_a_secret_that_logs_in(store
         )
         == f"{email} already has an access called billing"
     )
-    accesses.set_access_state(store.core.units, email, "billing", "revoked")
+    accesses.set_access_state(store.core.units, email, "billing", AccessState.REVOKED)
     assert (
-        reason(lambda: accesses.set_access_state(store.core.units, email, "billing", "enabled"))
+        reason(
+            lambda: accesses.set_access_state(
+                store.core.units, email, "billing", AccessState.ENABLED
+            )
+        )
         == f"{email} has no access billing that can be enabled"
     )
 

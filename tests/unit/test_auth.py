@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,31 +11,55 @@ import pytest
 from service.auth.cache import VerifiedCache
 from service.auth.credentials import Authenticator, LoginFailed
 from service.auth.passwords import Passwords
-from service.auth.throttle import (
-    KEY_LENGTH,
-    LoginThrottle,
-    account_key,
-    address_key,
-    login_keys,
-    now_utc,
-)
+from service.auth.throttle import LoginThrottle, now_utc
 from service.domain.caller import Caller
 from service.domain.credentials import PasswordCredentials
+from service.domain.throttle import KEY_LENGTH, ThrottleKey, login_keys
 from service.errors import ErrorCode, UserApiError
 from service.settings import Argon2Parameters, ThrottleSettings
 from tests.conftest import Store
 
 
+def _stored_source(source_ip: str) -> str:
+    return ThrottleKey.of_source(source_ip).stored
+
+
+def _stored_account(email: str, source_ip: str) -> str:
+    return ThrottleKey.of_account(email, source_ip).stored
+
+
 def test_address_keys() -> None:
-    assert address_key("203.0.113.5") == "ip:203.0.113.5"
+    assert _stored_source("203.0.113.5") == "ip:203.0.113.5"
     # One IPv6 host usually owns a /64: rotating within it does not reset the count.
-    assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:bbbb::2")
-    assert address_key("2001:db8:1:2::1") == "ip:2001:db8:1:2::/64"
-    assert account_key("a@example.com", "203.0.113.5") == "user:a@example.com|203.0.113.5"
+    assert _stored_source("2001:db8:1:2:aaaa::1") == _stored_source("2001:db8:1:2:bbbb::2")
+    assert _stored_source("2001:db8:1:2::1") == "ip:2001:db8:1:2::/64"
+    assert _stored_account("a@example.com", "203.0.113.5") == "user:a@example.com|203.0.113.5"
     # A dual-stack socket's IPv4 client is that IPv4 client, not one /64 for all of them.
-    assert address_key("::ffff:203.0.113.5") == "ip:203.0.113.5"
-    assert account_key("a@example.com", "::ffff:203.0.113.5") == "user:a@example.com|203.0.113.5"
-    assert address_key("fe80::1%eth0") == "ip:fe80::/64"
+    assert _stored_source("::ffff:203.0.113.5") == "ip:203.0.113.5"
+    assert (
+        _stored_account("a@example.com", "::ffff:203.0.113.5") == "user:a@example.com|203.0.113.5"
+    )
+    assert _stored_source("fe80::1%eth0") == "ip:fe80::/64"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        ThrottleKey.of_source("203.0.113.5"),
+        ThrottleKey.of_source("2001:db8:1:2::1"),
+        ThrottleKey.of_source("not an address"),
+        ThrottleKey.of_account("a@example.com", "203.0.113.5"),
+        ThrottleKey.of_account("a|b@example.com", "2001:db8:1:2::1"),
+        ThrottleKey.of_account("x" * 5000, "203.0.113.5"),
+    ],
+)
+def test_a_stored_key_reads_back_as_itself(key: ThrottleKey) -> None:
+    assert ThrottleKey.parse(key.stored) == key
+
+
+def test_a_stored_text_that_is_no_key_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ThrottleKey.parse("acct:a@example.com")
 
 
 @pytest.mark.parametrize(
@@ -43,16 +68,16 @@ def test_address_keys() -> None:
 )
 def test_any_user_gives_keys_that_can_be_stored(store: Store, user: str) -> None:
     keys = login_keys(user, "203.0.113.77")
-    assert all(len(key) <= KEY_LENGTH and "\x00" not in key for key in keys)
+    assert all(len(key.stored) <= KEY_LENGTH and "\x00" not in key.stored for key in keys)
     throttle = LoginThrottle(store.core.units, ThrottleSettings())
     throttle.failed(keys)
     with store.core.units.reading() as uow:
-        assert uow.repository.login_state("", keys)[0].account_failures >= 1
+        assert uow.reads.login_state("", keys)[0].account_failures >= 1
 
 
-def _fresh_keys() -> tuple[str, str]:
+def _fresh_keys() -> tuple[ThrottleKey, ThrottleKey]:
     source = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
-    return (address_key(source), account_key(f"{uuid.uuid4().hex}@example.com", source))
+    return login_keys(f"{uuid.uuid4().hex}@example.com", source)
 
 
 def test_blocks_double(store: Store) -> None:
@@ -62,16 +87,16 @@ def test_blocks_double(store: Store) -> None:
     for _ in range(2):
         throttle.failed(keys)
     with store.core.units.reading() as uow:
-        assert throttle.check(uow.repository.login_state("", keys)[0]) is True  # failures, no block
+        assert throttle.check(uow.reads.login_state("", keys)[0]) is True  # failures, no block
     blocks = []
     for _ in range(3):
         throttle.failed(keys)
         with store.core.units.reading() as uow:
-            [record] = [r for r in uow.repository.all_throttle_records() if r.key == keys[1]]
+            [record] = [r for r in uow.listings.throttle_records() if r.key == keys[1]]
             assert record.blocked_until is not None
             blocks.append((record.blocked_until - now_utc()).total_seconds())
             with pytest.raises(UserApiError) as caught:
-                throttle.check(uow.repository.login_state("", keys)[0])
+                throttle.check(uow.reads.login_state("", keys)[0])
             assert caught.value.code is ErrorCode.TOO_MANY_ATTEMPTS
             assert caught.value.retry_after is not None and caught.value.retry_after >= 1
     assert [round(b / 10) for b in blocks] == [1, 2, 4]
@@ -84,15 +109,13 @@ def test_an_old_window_starts_again(store: Store) -> None:
     throttle.failed(keys)
     throttle.failed(keys)
     with store.core.units.writing() as uow:
-        for record in [r for r in uow.repository.all_throttle_records() if r.key in keys]:
+        for record in [r for r in uow.listings.throttle_records() if r.key in keys]:
             old = record.window_start - timedelta(seconds=61)
-            uow.repository.save_throttle_record(
-                type(record)(record.key, record.failures, old, None)
-            )
+            uow.throttle.save(replace(record, window_start=old, blocked_until=None))
         uow.commit()
     throttle.failed(keys)  # would be the third in the window: a block
     with store.core.units.reading() as uow:
-        records = {r.key: r for r in uow.repository.all_throttle_records() if r.key in keys}
+        records = {r.key: r for r in uow.listings.throttle_records() if r.key in keys}
     assert records[keys[1]].failures == 1 and records[keys[1]].blocked_until is None
 
 
@@ -129,7 +152,7 @@ def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
     def login(secret: str) -> int:
         with store.core.units.reading() as uow:
             login = PasswordCredentials(user, secret)
-            return authenticator.authenticate(uow.repository, caller, login).account.id
+            return authenticator.authenticate(uow.reads, caller, login).account.id
 
     first = login(password)
     login(password)
@@ -142,7 +165,7 @@ def test_cache_skips_argon2_until_the_password_changes(store: Store) -> None:
     assert passwords.verifications == 3
     # A new password: the cached pair no longer matches the stored hash.
     with store.core.units.writing() as uow:
-        uow.repository.set_password_hash(user, store.core.passwords.hash("new-password-1"))
+        uow.accounts.set_password_hash(user, store.core.passwords.hash("new-password-1"))
         uow.commit()
     with pytest.raises(UserApiError):
         login(password)
@@ -168,7 +191,7 @@ def test_every_failed_login_costs_one_verification(store: Store, user: str, pass
     user = known if user == "known" else user.format(uuid.uuid4().hex)
     with store.core.units.reading() as uow, pytest.raises(LoginFailed) as caught:
         authenticator.authenticate(
-            uow.repository, Caller("192.0.2.45"), PasswordCredentials(user, password)
+            uow.reads, Caller("192.0.2.45"), PasswordCredentials(user, password)
         )
     assert caught.value.code is ErrorCode.INCORRECT_USER_PASSWORD
     assert passwords.verifications == 1

@@ -14,7 +14,7 @@ from service.bootstrap import build_core
 from service.domain.credentials import PasswordCredentials
 from service.errors import ErrorCode, UserApiError
 from service.settings import Settings
-from service.store import database, uow
+from service.store import database, kept
 from tests.conftest import CALLER, Store
 
 
@@ -30,12 +30,18 @@ def _kill_pooled_connection(engine: Engine, url: str) -> None:
         killer.dispose()
 
 
+@pytest.fixture
+def store(store: Store) -> Store:
+    """Only PostgreSQL: SQLite has no server connections."""
+    if store.name != "postgresql":
+        pytest.skip("SQLite has no server connections")
+    return store
+
+
 @pytest.mark.parametrize("ping_after_idle", [0.0, 3600.0])
 def test_a_dead_idle_connection_is_replaced_on_checkout(
     store: Store, monkeypatch: pytest.MonkeyPatch, ping_after_idle: float
 ) -> None:
-    if store.name != "postgresql":
-        pytest.skip("SQLite has no server connections")
     monkeypatch.setattr(database, "PING_AFTER_IDLE", ping_after_idle)
     engine = database.make_engine(store.url, pool_size=1)
     try:
@@ -69,11 +75,9 @@ def _terminate(store: Store, application_name: str) -> int:
 def test_a_read_runs_again_when_its_kept_connection_was_dropped(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if store.name != "postgresql":
-        pytest.skip("SQLite has no server connections")
     # Never pinged: every connection is used as one back within PING_AFTER_IDLE would be.
     monkeypatch.setattr(database, "PING_AFTER_IDLE", 3600.0)
-    monkeypatch.setattr(uow, "PING_AFTER_IDLE", 3600.0)
+    monkeypatch.setattr(kept, "PING_AFTER_IDLE", 3600.0)
     name = f"kept-read-{uuid.uuid4().hex[:8]}"
     url = make_url(store.url).update_query_dict({"application_name": name})
     settings = Settings.from_env({**store.env, "DATABASE_URL": url.render_as_string(False)})
@@ -102,3 +106,30 @@ def test_a_read_runs_again_when_its_kept_connection_was_dropped(
         operations.modifychannel(CALLER, login, "sms", 0)
     finally:
         core.engine.dispose()
+
+
+@pytest.mark.parametrize("ping_after_idle", [0.0, 3600.0])
+def test_a_kept_connection_that_rested_is_pinged_and_replaced(
+    store: Store, monkeypatch: pytest.MonkeyPatch, ping_after_idle: float
+) -> None:
+    monkeypatch.setattr(kept, "PING_AFTER_IDLE", ping_after_idle)
+    name = f"kept-ping-{uuid.uuid4().hex[:8]}"
+    url = make_url(store.url).update_query_dict({"application_name": name})
+    engine = database.make_engine(url.render_as_string(False), pool_size=1)
+    try:
+        connections = kept.KeptConnection(database.reading_engine(engine))
+        first = connections.connect()
+        assert first.execute(text("SELECT 1")).scalar_one() == 1
+        connections.release(first, False)
+        assert _terminate(store, name) == 1
+        second = connections.connect()
+        if ping_after_idle == 0.0:  # it rested: pinged, found dead, replaced before any query
+            assert second is not first
+            assert second.execute(text("SELECT 1")).scalar_one() == 1
+        else:  # trusted as it is: the query finds it dead (the read then runs again)
+            assert second is first
+            with pytest.raises(OperationalError):
+                second.execute(text("SELECT 1"))
+        connections.release(second, second is first)
+    finally:
+        engine.dispose()

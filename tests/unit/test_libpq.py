@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Connection, insert, text
 from sqlalchemy.exc import DBAPIError
 
-from service.store import models, repository
+from service.domain.throttle import ThrottleKey
+from service.store import models, reads
 from service.store.database import make_engine, reading_engine
 from service.store.prepared import PreparedRead
 from tests.conftest import Store
@@ -64,46 +65,47 @@ def test_every_read_gives_the_cursors_rows_and_values(
     user, _ = postgresql.account(balance="1234.56")
     blocked = datetime.now(UTC).replace(microsecond=123456) + timedelta(minutes=5)
     with postgresql.core.units.writing() as uow:
-        account = uow.repository.login_record(user)
+        account = uow.reads.login_record(user)
         assert account is not None
         uow.session.execute(insert(models.Address), [{**ADDRESS, "account_id": account.id}] * 2)
         throttle = {"failures": 3, "window_start": blocked, "blocked_until": blocked}
-        uow.session.execute(insert(models.LoginThrottle), [{"key": f"acct:{user}", **throttle}])
+        stored = ThrottleKey.of_account(user, "192.0.2.99").stored
+        uow.session.execute(insert(models.LoginThrottle), [{"key": stored, **throttle}])
         uow.commit()
-    keys = {"address_key": "ip:192.0.2.99", "account_key": f"acct:{user}"}
-    reads: list[tuple[PreparedRead, Mapping[str, object]]] = [
-        (repository._LOGIN_STATE_BY_EMAIL, {"user": user, **keys}),
-        (repository._LOGIN_STATE_BY_EMAIL, {"user": "nobody@example.com", **keys}),
-        (repository._THROTTLE_ONLY, keys),
-        (repository._ADDRESSES, {"account_id": account.id}),
-        (repository._CHANNELS, {"account_id": account.id}),
+    keys = {"source_key": "ip:192.0.2.99", "account_key": stored}
+    queries: list[tuple[PreparedRead, Mapping[str, object]]] = [
+        (reads._LOGIN_STATE[False], {"user": user, **keys}),
+        (reads._LOGIN_STATE[False], {"user": "nobody@example.com", **keys}),
+        (reads._THROTTLE_ONLY, keys),
+        (reads._ADDRESSES, {"account_id": account.id}),
+        (reads._CHANNELS, {"account_id": account.id}),
     ]
-    for query, params in reads:
+    for query, params in queries:
         assert query.rows(autocommit, params) == _cursor_rows(postgresql, query, params)
-    [login] = repository._LOGIN_STATE_BY_EMAIL.rows(autocommit, {"user": user, **keys})
+    [login] = reads._LOGIN_STATE[False].rows(autocommit, {"user": user, **keys})
     assert login[3] == Decimal("1234.56") and login[-2] == blocked and login[-1] == 3
-    assert len(repository._ADDRESSES.rows(autocommit, {"account_id": account.id})) == 2
+    assert len(reads._ADDRESSES.rows(autocommit, {"account_id": account.id})) == 2
 
 
 def test_a_statement_dropped_on_the_server_is_prepared_again(
     postgresql: Store, autocommit: Connection
 ) -> None:
     user, _ = postgresql.account()
-    params = {"user": user, "address_key": "ip:a", "account_key": "acct:b"}
-    first = repository._LOGIN_STATE_BY_EMAIL.rows(autocommit, params)
+    params = {"user": user, "source_key": "ip:a", "account_key": "user:b|a"}
+    first = reads._LOGIN_STATE[False].rows(autocommit, params)
     autocommit.exec_driver_sql("DEALLOCATE ALL")
-    assert repository._LOGIN_STATE_BY_EMAIL.rows(autocommit, params) == first
+    assert reads._LOGIN_STATE[False].rows(autocommit, params) == first
 
 
 def test_a_bad_value_fails_as_the_drivers_error_and_keeps_the_connection(
     autocommit: Connection,
 ) -> None:
-    params = {"user": "nul\x00byte", "address_key": "ip:a", "account_key": "acct:b"}
+    params = {"user": "nul\x00byte", "source_key": "ip:a", "account_key": "user:b|a"}
     with pytest.raises(DBAPIError) as raised:
-        repository._LOGIN_STATE_BY_EMAIL.rows(autocommit, params)
+        reads._LOGIN_STATE[False].rows(autocommit, params)
     assert not raised.value.connection_invalidated
     assert "nul\x00byte" not in str(raised.value)
-    assert repository._THROTTLE_ONLY.rows(autocommit, params) == [(None, None, 0)]
+    assert reads._THROTTLE_ONLY.rows(autocommit, params) == [(None, None, 0)]
 
 
 def test_a_lost_connection_is_invalidated(postgresql: Store, autocommit: Connection) -> None:
@@ -111,6 +113,6 @@ def test_a_lost_connection_is_invalidated(postgresql: Store, autocommit: Connect
     with postgresql.core.engine.connect() as killer:
         killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     with pytest.raises(DBAPIError) as raised:
-        repository._THROTTLE_ONLY.rows(autocommit, {"address_key": "a", "account_key": "b"})
+        reads._THROTTLE_ONLY.rows(autocommit, {"source_key": "a", "account_key": "b"})
     assert raised.value.connection_invalidated
     assert autocommit.invalidated

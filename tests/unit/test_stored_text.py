@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from service.domain.address import NewAddress
 from service.store import models
+from service.store.accesses import Accesses
+from service.store.accounts import Accounts
+from service.store.addresses import Addresses
 from service.store.database import make_engine
 from service.store.migrate import alembic_config
-from service.store.repository import Repository
 from tests.conftest import Store, _drop_postgres_database, _postgres_scratch_database
 
 BEFORE = "0007"  # the revision before the cleaning one
@@ -49,13 +51,12 @@ def test_stored_text_is_cleaned(
     # NUL is one more such character on SQLite; PostgreSQL never stored it.
     nul = "\x00" if store.name == "sqlite" else ""
     with Session(engine) as session:
-        repository = Repository(session)
-        account = repository.create_account("a@example.com", "x", Decimal(0), ("sms", "email"))
+        account = Accounts(session).create("a@example.com", "x", Decimal(0), ("sms", "email"))
         session.add(
             models.City(id=999_000_001, countrycode="US", name="Town\x0b", source="operator")
         )
         session.flush()
-        repository.add_address(
+        Addresses(session).add(
             account,
             NewAddress(
                 namelastname=f"Ana\x1b[31m{nul}",
@@ -74,7 +75,7 @@ def test_stored_text_is_cleaned(
             .where(models.Channel.channeltype == "sms")
             .values(channelname="sms\x1f")
         )
-        access = repository.create_access(account, "tracked", f"ak_{uuid.uuid4().hex}", "x")
+        access = Accesses(session).create(account, "tracked", f"ak_{uuid.uuid4().hex}", "x")
         today = date.today()
         session.execute(
             insert(models.AccessUsage),
