@@ -30,8 +30,9 @@ several masters behind nginx: bench/scaleout.py.
 
 --against DIR compares two versions of the service: DIR is another checkout
 (``git worktree add /tmp/before <commit>``). Each scenario's server is also
-started from DIR, on the same database, and measured in the same rounds (baseline,
-this checkout, DIR); the table adds DIR's ratio and this checkout's over it.
+started from DIR, on the same database, and measured in the same rounds (the
+baseline, then this checkout and DIR, taking turns going first); the table adds
+DIR's ratio and this checkout's over it.
 """
 
 from __future__ import annotations
@@ -386,9 +387,12 @@ def measure_paired(
             warm_up(target, args.connections)
         base_runs: list[Result] = []
         runs: list[list[Result]] = [[] for _ in targets]
-        for _ in range(args.rounds):
+        for round_number in range(args.rounds):
             base_runs.append(run_once(baseline, seconds, args.connections))
-            for target, target_runs in zip(targets, runs, strict=True):
+            # With --against the two checkouts take turns going first: neither always
+            # runs right after the baseline.
+            turn = list(zip(targets, runs, strict=True))
+            for target, target_runs in turn[::-1] if round_number % 2 else turn:
                 target_runs.append(run_once(target, seconds, args.connections))
                 drain(target.address)
     base = sum(r.requests_per_second for r in base_runs)
