@@ -105,7 +105,7 @@ class UserManagementApp:
         self, api: Api, error: UserApiError, start_response: StartResponse
     ) -> list[bytes]:
         """``error`` as the API ``api`` answers it (an answer may have been started)."""
-        soap = {soap_api: route for soap_api, route in self._soap.values()}.get(api)
+        soap = {Api.SOAP11: self.soap11, Api.SOAP12: self.soap12}.get(api)
         if soap is not None:
             reply = soap.codec.fault(error)
             status, headers, body = reply.status, list(reply.headers), reply.body

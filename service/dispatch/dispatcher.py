@@ -76,4 +76,5 @@ class Dispatcher:
             log_internal_error(error)
             error = UserApiError(ErrorCode.INTERNAL_ERROR)
         context.error_code = error.code.name
+        context.result = None  # an answer that failed to be written has no result to log
         return Outcome(error=error)
