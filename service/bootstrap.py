@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from .apilog.writer import ApiLogWriter
+from .application.console import ConsoleActions
 from .auth.cache import VerifiedCache
 from .auth.credentials import Authenticator
 from .auth.passwords import Passwords
 from .auth.replay import ReplayGuard
 from .auth.throttle import LoginThrottle
 from .auth.tokens import TokenSigner
+from .domain.session import SessionPolicy
 from .errors import UserApiError
 from .operations import UserOperations
 from .settings import Settings
@@ -39,6 +42,7 @@ class Core:
     authenticator: Authenticator
     operations: UserOperations
     api_log: ApiLogWriter
+    console: ConsoleActions
 
     def database_ready(self) -> bool:
         """True when the database answers a query (readiness)."""
@@ -89,7 +93,8 @@ def build_core(settings: Settings | None = None) -> Core:
         settings.credential_cache_seconds,
     )
     tokens = TokenSigner(units, settings.secret_key, settings.token_seconds)
-    authenticator = Authenticator(passwords, throttle, cache, tokens, ReplayGuard(units))
+    sessions = SessionPolicy(timedelta(seconds=settings.console_idle_seconds))
+    authenticator = Authenticator(passwords, throttle, cache, tokens, ReplayGuard(units), sessions)
     operations = UserOperations(units, authenticator, settings.max_addresses)
     api_log = ApiLogWriter(
         units,
@@ -98,4 +103,5 @@ def build_core(settings: Settings | None = None) -> Core:
         flush_seconds=settings.api_log_flush_seconds,
         max_pending=settings.api_log_max_pending,
     )
-    return Core(settings, engine, units, passwords, authenticator, operations, api_log)
+    console = ConsoleActions(units, passwords, operations, authenticator, signup=settings.signup)
+    return Core(settings, engine, units, passwords, authenticator, operations, api_log, console)

@@ -230,6 +230,10 @@ PARAMETERS: dict[str, Parameter] = {
 }
 """Every parameter of the contract by name, in order of first use."""
 
+CONSOLE_FIELDS = ("name", "network", "access", "state")
+"""The account console's own form fields (an access's name, a network, an access state):
+the API log keeps them beside the operations' parameters."""
+
 MAX_LENGTH: dict[str, int] = {
     name: parameter.max_length
     for name, parameter in PARAMETERS.items()

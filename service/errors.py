@@ -77,6 +77,13 @@ class ErrorCode(enum.Enum):
         Side.CLIENT,
         False,
     )
+    SESSION_EXPIRED = ("The console session has ended: sign in again", Side.CLIENT, False)
+    INVALID_FORM_TOKEN = (
+        "The form did not come from this console, or is too old: load the page again",
+        Side.CLIENT,
+        False,
+    )
+    ACTION_REFUSED = ("The console could not do this; the page says why", Side.CLIENT, False)
     MALFORMED_REQUEST = ("The request is not a well-formed call", Side.CLIENT, False)
     MUST_UNDERSTAND = (
         "A header block marked mustUnderstand is not processed by this service",

@@ -62,7 +62,7 @@ class UserOperations:
     @contextmanager
     def _logged_in(
         self, caller: Caller, credentials: CallCredentials, unit: U
-    ) -> Iterator[tuple[U, AccountRecord]]:
+    ) -> Iterator[tuple[U, Authenticated]]:
         """One call's unit of work, opened by the credential check.
 
         Throttling state changes in transactions of their own, after the call's
@@ -73,7 +73,7 @@ class UserOperations:
             with unit as uow:
                 login = self._authenticator.authenticate(uow.reads, caller, credentials)
                 caller.signed_in(login.account.id, login.account.access_id)
-                yield uow, login.account
+                yield uow, login
         except LoginFailed as failure:
             self._authenticator.throttle.failed(failure.keys)
             raise
@@ -87,8 +87,8 @@ class UserOperations:
     ) -> Iterator[tuple[WritingUnitOfWork, AccountRecord]]:
         """A call that writes: one transaction, committed by the operation."""
         self._admit(caller, credentials)
-        with self._logged_in(caller, credentials, self._units.writing()) as opened:
-            yield opened
+        with self._logged_in(caller, credentials, self._units.writing()) as (uow, login):
+            yield uow, login.account
 
     def _read(
         self,
@@ -106,8 +106,19 @@ class UserOperations:
         self._admit(caller, credentials)
 
         def attempt() -> T:
-            with self._logged_in(caller, credentials, self._units.reading()) as (uow, account):
-                return answer(uow, account)
+            with self._logged_in(caller, credentials, self._units.reading()) as (uow, login):
+                return answer(uow, login.account)
+
+        return retry_if_lost(attempt)
+
+    def authenticated(self, caller: Caller, credentials: CallCredentials) -> Authenticated:
+        """The login the credentials open, checked as every call's (the console's sign-in
+        and each of its pages)."""
+        self._admit(caller, credentials)
+
+        def attempt() -> Authenticated:
+            with self._logged_in(caller, credentials, self._units.reading()) as (_, login):
+                return login
 
         return retry_if_lost(attempt)
 

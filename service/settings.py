@@ -272,6 +272,22 @@ SETTINGS: tuple[Setting, ...] = (
         1,
         36_500,  # a century
     ),
+    Setting(
+        "USERAPI_CONSOLE_IDLE_SECONDS",
+        "console_idle_seconds",
+        1800,
+        "an account console session ends after this long unused (and 12 hours after sign-in)",
+        _whole,
+        1,
+        86_400,
+    ),
+    Setting(
+        "USERAPI_SIGNUP",
+        "signup",
+        False,
+        "1 lets anyone open an account (balance 0) from the console's sign-up page",
+        _flag,
+    ),
 )
 
 _BY_ATTRIBUTE = {setting.attribute: setting for setting in SETTINGS}
@@ -341,6 +357,8 @@ class Settings:
     api_log_retention_days: int = _default("api_log_retention_days")
     credential_cache_size: int = _default("credential_cache_size")
     credential_cache_seconds: int = _default("credential_cache_seconds")
+    console_idle_seconds: int = _default("console_idle_seconds")
+    signup: bool = _default("signup")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -8,7 +8,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..auth.sessions import FormTokens
 from ..bootstrap import Core, build_core
+from ..console import pages
+from ..console.app import Console
 from ..dispatch.context import RequestContext
 from ..dispatch.dispatcher import Dispatcher
 from ..domain.api import Api
@@ -17,7 +20,7 @@ from ..errors import UserApiError
 from ..http.api import JsonApi, error_payload
 from ..http.openapi import openapi_json
 from .body import BodyLimits, read_body
-from .client import client_address
+from .client import client_address, public_base_url
 from .soap import SoapRoute
 
 SOAP_PATH = "/api/soap/"
@@ -28,6 +31,7 @@ READY_PATH = "/health/ready"
 JSON_PATHS = {"/api/http/": Api.HTTP, "/api/basic/": Api.BASIC, "/api/jwt/": Api.JWT}
 TOKEN_PATH = "/api/jwt/token"  # noqa: S105 (a path)
 OPENAPI_PATH = "/api/openapi.json"
+CONSOLE_PATH = "/console"
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -47,7 +51,8 @@ def _plain(start_response: StartResponse, status: str, body: bytes, *headers: An
 
 
 class UserManagementApp:
-    """The service's WSGI callable: SOAP 1.1 and 1.2, the JSON transports, OpenAPI, /health."""
+    """The service's WSGI callable: SOAP 1.1 and 1.2, the JSON transports, OpenAPI, the
+    account console, /health."""
 
     def __init__(self, core: Core) -> None:
         self.core = core
@@ -61,6 +66,15 @@ class UserManagementApp:
         self._soap = {SOAP_PATH: (Api.SOAP11, self.soap11), SOAP12_PATH: (Api.SOAP12, self.soap12)}
         self._dispatcher = dispatcher
         self._json = JsonApi(dispatcher, lambda environ: read_body(environ, limits))
+        self._console = Console(
+            Dispatcher(core.operations, core.console.methods()),
+            FormTokens(core.authenticator.tokens.keyed_digest),
+            settings,
+            lambda environ: read_body(environ, limits),
+            lambda environ: public_base_url(environ, settings),
+            pages.ROUTES,
+            pages.signin_page,
+        )
         self._openapi = openapi_json()
 
     def _logged(
@@ -98,7 +112,8 @@ class UserManagementApp:
             body = self._internal_error(api, outcome.error, recording)
         context.bytes_out = sum(len(chunk) for chunk in body)
         duration_ms = int((time.monotonic() - context.started) * 1000)
-        self.core.api_log.record(context, duration_ms)
+        if context.recorded:
+            self.core.api_log.record(context, duration_ms)
         return body
 
     def _internal_error(
@@ -127,6 +142,11 @@ class UserManagementApp:
         api = JSON_PATHS.get(path) or JSON_PATHS.get(path + "/")
         if api is not None:
             return self._logged(environ, start_response, api, self._json.serve)
+        if path == CONSOLE_PATH or path.startswith(CONSOLE_PATH + "/"):
+            return self._logged(environ, start_response, Api.CONSOLE, self._console.serve)
+        if path == "/" and method in ("GET", "HEAD"):
+            start_response("302 Found", [("Location", CONSOLE_PATH + "/"), ("Content-Length", "0")])
+            return [b""]
         if path in (TOKEN_PATH, TOKEN_PATH + "/"):
             return self._logged(environ, start_response, Api.JWT, self._json.issue_token)
         if path == OPENAPI_PATH and method in ("GET", "HEAD"):

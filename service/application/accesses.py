@@ -61,3 +61,23 @@ def access_ids(units: UnitOfWorkFactory, email: str, name: str) -> tuple[int, in
     if found is None:
         raise Refused(f"{email} has no access {name}")
     return owner, found
+
+
+def rotate_secret(
+    units: UnitOfWorkFactory, passwords: Passwords, email: str, name: str
+) -> NewAccess:
+    """Give the access ``name`` a new secret (the old one stops working at once)."""
+    owner = account_id(units, email)
+    secret = secrets.token_urlsafe(24)
+    secret_hash = passwords.hash(secret)
+    with units.reading() as uow:
+        found = [a for a in uow.listings.accesses(owner) if a.name == name and a.login]
+    if not found:
+        raise Refused(f"{email} has no access {name} with a secret")
+    with units.writing() as uow:
+        if not uow.accesses.set_secret(owner, name, secret_hash):
+            raise Refused(f"{email} has no access {name} whose secret can change")
+        uow.commit()
+    login = found[0].login
+    assert login is not None
+    return NewAccess(login, secret)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -61,3 +62,66 @@ def usage(units: UnitOfWorkFactory, email: str) -> list[tuple[str, date, str, st
     owner = account_id(units, email)
     with units.reading() as uow:
         return uow.listings.usage(owner)
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    """What a page of the API log is narrowed to (None: anything).
+
+    ``outcome`` is SUCCESS, ERROR or one error code; ``before`` is where the
+    previous page ended (its last entry's time and id).
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    api: str | None = None
+    method: str | None = None
+    outcome: str | None = None
+    source_ip: str | None = None
+    before: tuple[datetime, int] | None = None
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """Entries newest first, and where the next page starts (None: this is the last)."""
+
+    entries: list[dict[str, Any]]
+    next_before: tuple[datetime, int] | None
+
+
+def log_page(
+    units: UnitOfWorkFactory, owner: int, access_id: int | None, filters: LogFilters, size: int
+) -> LogPage:
+    """One page of the account's log (of one access's calls when ``access_id`` is given).
+
+    An index on (account_id, created_at) serves it: it reads the page and no more.
+    """
+    wanted: dict[str, object] = asdict(filters)
+    wanted["account_id"] = owner
+    wanted["access_id"] = access_id
+    outcome = wanted.pop("outcome")
+    if outcome in ("SUCCESS", "ERROR"):
+        wanted["status"] = outcome
+    elif outcome:
+        wanted["error_code"] = outcome
+    with units.reading() as uow:
+        entries = uow.listings.api_log(wanted, size + 1)
+    for entry in entries:
+        entry["parameters"] = json.loads(entry["parameters"])
+    if len(entries) <= size:
+        return LogPage(entries, None)
+    last = entries[size - 1]
+    return LogPage(entries[:size], (last["created_at"], last["id"]))
+
+
+def log_entry(
+    units: UnitOfWorkFactory, owner: int, access_id: int | None, entry: int
+) -> dict[str, Any] | None:
+    """The account's log entry ``entry`` (one of an access's calls when ``access_id`` is given)."""
+    wanted: dict[str, object] = {"id": entry, "account_id": owner, "access_id": access_id}
+    with units.reading() as uow:
+        found = uow.listings.api_log(wanted, 1)
+    if not found:
+        return None
+    found[0]["parameters"] = json.loads(found[0]["parameters"])
+    return found[0]

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..auth.credentials import normalise_user
 from ..contract import MAX_LENGTH
+from ..domain.ip import parse_network
 from ..domain.values import xml_safe
 from ..store.money import PRECISION, SCALE
 from .errors import Refused
@@ -62,3 +63,11 @@ def cityname(text: str) -> str:
     if not name or len(name) > MAX_LENGTH["cityname"] or not xml_safe(name):
         raise Refused("a city name has 1 to 200 characters, no control characters")
     return name
+
+
+def network(text: str) -> str:
+    """An IPv4 or IPv6 address or network (host bits are cleared; IPv4-mapped: as IPv4)."""
+    try:
+        return str(parse_network(text.strip()))
+    except ValueError:
+        raise Refused(f"not an IP address or network: {text!r}") from None

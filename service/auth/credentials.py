@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ..contract import MAX_LENGTH
 from ..domain.access import AccessState
 from ..domain.caller import Caller
-from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
+from ..domain.credentials import (
+    CallCredentials,
+    PasswordCredentials,
+    SessionCredentials,
+    TokenCredentials,
+)
 from ..domain.ip import parse_ip, parse_network
 from ..domain.login import AccountRecord
+from ..domain.session import ConsoleSessionRecord, SessionPolicy
 from ..domain.throttle import ThrottleKey, login_keys
 from ..domain.values import is_blank, xml_safe
 from ..errors import ErrorCode, UserApiError
@@ -22,6 +29,7 @@ from ..store.reads import Reads
 from .cache import VerifiedCache
 from .passwords import Passwords
 from .replay import ReplayGuard, carries_freshness
+from .sessions import token_digest, usable_token
 from .throttle import LoginThrottle
 from .tokens import TokenSigner
 
@@ -38,6 +46,7 @@ class Authenticated:
     account: AccountRecord
     email: str
     forget_failures: bool
+    session: ConsoleSessionRecord | None = None  # the console session it came in with
 
 
 class LoginFailed(UserApiError):
@@ -99,12 +108,14 @@ class Authenticator:
         cache: VerifiedCache,
         tokens: TokenSigner,
         replay: ReplayGuard,
+        sessions: SessionPolicy,
     ) -> None:
         self._passwords = passwords
         self.throttle = throttle
         self._cache = cache
         self.tokens = tokens
         self.replay = replay
+        self.sessions = sessions
 
     def admit(self, caller: Caller, credentials: PasswordCredentials) -> None:
         """A UsernameToken's Created and Nonce, checked before the call's transaction.
@@ -131,6 +142,8 @@ class Authenticator:
         """
         if isinstance(credentials, TokenCredentials):
             login = self._with_token(reads, credentials)
+        elif isinstance(credentials, SessionCredentials):
+            login = self._with_session(reads, credentials)
         else:
             login = self._with_password(reads, caller, credentials)
         account = login.account
@@ -151,6 +164,24 @@ class Authenticator:
         ):
             raise UserApiError(ErrorCode.INVALID_TOKEN)
         return Authenticated(account, claims.login, forget_failures=False)
+
+    def _with_session(self, reads: Reads, credentials: SessionCredentials) -> Authenticated:
+        """A console session must exist, be neither idle nor too old, and its login's
+        password must still be the one it signed in with (SESSION_EXPIRED otherwise)."""
+        token = usable_token(credentials.token)
+        session = None if token is None else reads.console_session(token_digest(token))
+        if session is None or self.sessions.ended(session, datetime.now(UTC)):
+            raise UserApiError(ErrorCode.SESSION_EXPIRED)
+        account = reads.login_record(session.login)
+        if (
+            account is None
+            or account.id != session.account_id
+            or not hmac.compare_digest(
+                self.tokens.fingerprint(account.password_hash), session.password_fingerprint
+            )
+        ):
+            raise UserApiError(ErrorCode.SESSION_EXPIRED)
+        return Authenticated(account, session.login, forget_failures=False, session=session)
 
     def _with_password(
         self, reads: Reads, caller: Caller, credentials: PasswordCredentials

@@ -65,10 +65,14 @@ class TokenSigner:
                 self._key = stored.encode()
         return self._key
 
+    def keyed_digest(self, text: str) -> str:
+        """A short digest of ``text`` under the shared key: only this service can make it."""
+        digest = hmac.new(self._signing_key(), text.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
     def fingerprint(self, password_hash: str) -> str:
         """A short keyed digest of a password hash (the hash itself never leaves the server)."""
-        digest = hmac.new(self._signing_key(), password_hash.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+        return self.keyed_digest(password_hash)
 
     def issue(self, login: str, password_hash: str) -> IssuedToken:
         """A token for ``login`` (an e-mail or an access login), valid for its lifetime."""

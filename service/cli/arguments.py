@@ -10,7 +10,7 @@ import pycountry
 
 from ..application import inputs
 from ..application.errors import Refused
-from ..domain.ip import parse_ip, parse_network
+from ..domain.ip import parse_ip
 from ..domain.values import INT32_MAX
 
 # The most rows one listing prints (logs, city find).
@@ -35,6 +35,7 @@ email = _argument(inputs.account_email)
 password = _argument(inputs.new_password)
 amount = _argument(inputs.balance)
 access_name = _argument(inputs.access_name)
+network = _argument(inputs.network)
 
 
 def countrycode(text: str) -> str:
@@ -58,14 +59,6 @@ def ip_address(text: str) -> str:
     if address is None:
         raise argparse.ArgumentTypeError(f"not an IP address: {text!r}")
     return str(address)
-
-
-def network(text: str) -> str:
-    """An IPv4 or IPv6 address or network (host bits are cleared; IPv4-mapped: as IPv4)."""
-    try:
-        return str(parse_network(text.strip()))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an IP address or network: {text!r}") from None
 
 
 def whole_number(minimum: int, maximum: int) -> Callable[[str], int]:

@@ -61,6 +61,8 @@ class RequestContext:
     http_status: int = 0
     bytes_in: int = 0
     bytes_out: int = 0
+    # False for what is not an API call (a console page view): the API log skips it.
+    recorded: bool = True
 
     @property
     def api(self) -> Api:

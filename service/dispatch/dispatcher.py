@@ -49,10 +49,15 @@ class Outcome(NamedTuple):
 class Dispatcher:
     """Runs decoded calls against the core's operations."""
 
-    def __init__(self, operations: UserOperations) -> None:
+    def __init__(
+        self, operations: UserOperations, more: Mapping[str, Callable[..., Any]] | None = None
+    ) -> None:
+        """Runs the operations of class ``user`` and the token endpoint's, and ``more``
+        (a codec's own methods: the console's actions)."""
         self._methods: dict[str, Callable[..., Any]] = {
             name: getattr(operations, name) for name in (*OPERATIONS, ISSUETOKEN)
         }
+        self._methods.update(more or {})
 
     def dispatch(self, context: RequestContext, decode: Callable[[], Call]) -> Outcome:
         """Decode and run one call; any failure on the way is a coded outcome."""

@@ -13,3 +13,4 @@ class Api(StrEnum):
     HTTP = "http"
     BASIC = "basic"
     JWT = "jwt"
+    CONSOLE = "console"

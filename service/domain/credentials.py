@@ -1,4 +1,4 @@
-"""What a caller proves its identity with: a password, or a token issued for one."""
+"""What a caller proves its identity with: a password, a token issued for one, or a session."""
 
 from __future__ import annotations
 
@@ -28,4 +28,11 @@ class TokenCredentials:
     token: str | None
 
 
-CallCredentials = PasswordCredentials | TokenCredentials
+@dataclass(frozen=True)
+class SessionCredentials:
+    """The account console's session cookie (None when the browser sent none)."""
+
+    token: str | None
+
+
+CallCredentials = PasswordCredentials | TokenCredentials | SessionCredentials

@@ -58,3 +58,21 @@ class Accesses:
             mark = update(_a).where(_a.id == access_id)
         self._session.execute(mark.values(ip_filtered=bool(networks)))
         self._session.flush()
+
+    def set_secret(self, account_id: int, name: str, secret_hash: str) -> bool:
+        """Replace a generated access's secret; False when there is none by that name.
+
+        A revoked access keeps its dead secret; the own login has a password instead.
+        """
+        updated = changed(
+            self._session,
+            update(_a)
+            .where(
+                _a.account_id == account_id,
+                _a.name == name,
+                _a.login.is_not(None),
+                _a.state != AccessState.REVOKED.value,
+            )
+            .values(secret_hash=secret_hash),
+        )
+        return updated == 1

@@ -3,11 +3,11 @@ records, the API log and the calls counted per access."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from ..domain.access import AccessRecord, AccessState
 from ..domain.throttle import ThrottleRecord
@@ -90,13 +90,22 @@ class Listings:
         return [stored_record(*row) for row in rows]
 
     def api_log(self, filters: dict[str, object], limit: int) -> list[dict[str, Any]]:
-        """Log entries matching ``filters`` (column: value; since/until: time), newest first."""
+        """Log entries matching ``filters`` (column: value; since/until: time; before: the
+        (time, id) a previous page ended at), newest first."""
         entry = models.ApiLogEntry
         query = select(*entry.__table__.columns)
         for name, value in filters.items():
             if value is None:
                 continue
-            if name == "since":
+            if name == "before":
+                moment, last_id = cast(tuple[datetime, int], value)
+                query = query.where(
+                    or_(
+                        entry.created_at < moment,
+                        and_(entry.created_at == moment, entry.id < last_id),
+                    )
+                )
+            elif name == "since":
                 query = query.where(entry.created_at >= value)
             elif name == "until":
                 query = query.where(entry.created_at < value)

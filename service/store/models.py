@@ -249,3 +249,28 @@ class AccessUsage(Base):
     api: Mapped[str] = mapped_column(String(16), primary_key=True)
     method: Mapped[str] = mapped_column(String(32), primary_key=True)
     calls: Mapped[int] = mapped_column(Integer)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser of the account console.
+
+    ``digest`` is the SHA-256 of the cookie's token (a copy of the table opens
+    no session). ``login`` is what signed in (the account's e-mail or an access
+    login) and ``password_fingerprint`` the password it was checked against: a
+    changed password ends the session on every worker.
+    """
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (
+        Index("ix_console_sessions_account_id", "account_id"),
+        Index("ix_console_sessions_last_seen_at", "last_seen_at"),
+    )
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    login: Mapped[str] = mapped_column(String(254))
+    password_fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source_ip: Mapped[str] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))

@@ -19,6 +19,7 @@ from ..domain.access import OWN_LOGIN, AccessState, is_access_login
 from ..domain.address import Address
 from ..domain.channel import Channel
 from ..domain.login import AccountRecord
+from ..domain.session import ConsoleSessionRecord
 from ..domain.throttle import ThrottleKey, ThrottleState
 from . import models
 from .prepared import PreparedRead
@@ -99,6 +100,16 @@ _f = models.IpFilter
 _NETWORKS = select(_f.network).where(_f.account_id == bindparam("account_id")).order_by(_f.id)
 _ACCOUNT_NETWORKS = _NETWORKS.where(_f.access_id.is_(None))
 _ACCESS_NETWORKS = _NETWORKS.where(_f.access_id == bindparam("access_id"))
+_s = models.ConsoleSession
+_SESSION = select(
+    _s.digest,
+    _s.account_id,
+    _s.login,
+    _s.password_fingerprint,
+    _s.created_at,
+    _s.last_seen_at,
+    _s.source_ip,
+).where(_s.digest == bindparam("digest"))
 _CITY_COUNTRY = select(models.City.countrycode).where(models.City.id == bindparam("cityid"))
 
 
@@ -192,6 +203,16 @@ class Reads:
             params = {"account_id": account_id, "access_id": access_id}
             rows = self._connection.execute(_ACCESS_NETWORKS, params)
         return list(rows.scalars())
+
+    def console_session(self, digest: str) -> ConsoleSessionRecord | None:
+        """The console session whose token has the SHA-256 ``digest``, if it exists."""
+        row = self._connection.execute(_SESSION, {"digest": digest}).first()
+        if row is None:
+            return None
+        digest, account_id, login, fingerprint, created_at, last_seen_at, source_ip = row
+        return ConsoleSessionRecord(
+            digest, account_id, login, fingerprint, utc(created_at), utc(last_seen_at), source_ip
+        )
 
     def city_countrycode(self, cityid: int) -> str | None:
         """The country of city ``cityid``, or None when the catalogue has no such city."""

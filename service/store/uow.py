@@ -29,6 +29,7 @@ from .kept import KeptConnection
 from .listings import Listings
 from .reads import Reads
 from .security import Security
+from .sessions import ConsoleSessions
 from .throttle import ThrottleRecords
 
 T = TypeVar("T")
@@ -176,6 +177,7 @@ class WritingUnitOfWork(UnitOfWork):
         self.throttle = ThrottleRecords(session)
         self.security = Security(session)  # shared secrets and WS-Security nonces
         self.api_log = ApiLog(session)  # and the connection tracking
+        self.sessions = ConsoleSessions(session)  # the account console's
 
     def _reading_connection(self) -> Connection:
         return self.session.connection()

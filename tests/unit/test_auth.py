@@ -140,6 +140,7 @@ def counting_authenticator(store: Store) -> tuple[CountingPasswords, Authenticat
         VerifiedCache(b"k" * 32, max_entries=100, ttl_seconds=300),
         store.core.authenticator.tokens,
         store.core.authenticator.replay,
+        store.core.authenticator.sessions,
     )
     return passwords, authenticator
 

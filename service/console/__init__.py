@@ -1,0 +1,1 @@
+"""The account console: the document's tools as server-rendered pages for account holders."""

@@ -1,0 +1,103 @@
+"""Signing in and out, the balance, and the channels."""
+
+from __future__ import annotations
+
+from ...errors import ErrorCode
+from ..app import Route, cookie, status_for
+from ..forms import operation_fields
+from ..request import ROOT, SESSION_COOKIE, SIGNIN_COOKIE, ConsoleRequest, Response, redirect
+
+# Why the sign-in page is shown again, by the code the session ended with.
+_ENDED = {
+    ErrorCode.SESSION_EXPIRED.name: "Your session has ended: sign in again.",
+    ErrorCode.ACCESS_DISABLED.name: "This login has been disabled.",
+    ErrorCode.IP_NOT_ALLOWED.name: "This login may not be used from your address.",
+}
+
+
+def signin_page(request: ConsoleRequest) -> Response:
+    """The sign-in form (the console's address when signed out)."""
+    return request.render("signin.html", notice=_ENDED.get(request.query.get("ended", "")))
+
+
+def login(request: ConsoleRequest) -> Response:
+    """Check the user and password; a session cookie and the balance page, or the form again."""
+    outcome = request.change(
+        "signin",
+        "console",
+        request.password_credentials(),
+        user_agent=request.environ.get("HTTP_USER_AGENT"),
+    )
+    if outcome.error is not None:
+        page = request.render(
+            "signin.html",
+            status_for(outcome.error),
+            error=request.failure(outcome.error),
+            user=request.form.get("user", ""),
+        )
+        if outcome.error.retry_after:
+            page.headers.append(("Retry-After", str(outcome.error.retry_after)))
+        return page
+    response = redirect(ROOT)
+    response.headers.append(
+        ("Set-Cookie", cookie(SESSION_COOKIE, outcome.value, secure=request.secure))
+    )
+    response.headers.append(
+        ("Set-Cookie", cookie(SIGNIN_COOKIE, "", secure=request.secure, clear=True))
+    )
+    return response
+
+
+def logout(request: ConsoleRequest) -> Response:
+    """End the session."""
+    request.change("signout", "console")
+    response = redirect(ROOT)
+    response.headers.append(
+        ("Set-Cookie", cookie(SESSION_COOKIE, "", secure=request.secure, clear=True))
+    )
+    return response
+
+
+def home(request: ConsoleRequest) -> Response:
+    """The balance: the first page after sign-in."""
+    return request.render("home.html", balance=request.read("getbalance"))
+
+
+def _channels_page(request: ConsoleRequest, status: str = "200 OK", **message: str) -> Response:
+    return request.render(
+        "channels.html",
+        status,
+        channels=request.read("getchannels"),
+        fields=operation_fields("modifychannel"),
+        **message,
+    )
+
+
+def channels(request: ConsoleRequest) -> Response:
+    """The account's channels, each with a switch."""
+    return _channels_page(request)
+
+
+def modifychannel(request: ConsoleRequest) -> Response:
+    """Switch a channel on or off (modifychannel)."""
+    outcome = request.change(
+        "modifychannel",
+        "user",
+        channelname=request.form.get("channelname"),
+        active=request.form.get("active"),
+    )
+    if outcome.error is not None:
+        return _channels_page(
+            request, status_for(outcome.error), error=request.failure(outcome.error)
+        )
+    state = "on" if request.form.get("active") == "1" else "off"
+    return _channels_page(request, notice=f"Channel {request.form.get('channelname')} is {state}.")
+
+
+ROUTES = (
+    Route("GET", "", home),
+    Route("POST", "login", login, public=True, action="signin"),
+    Route("POST", "logout", logout, action="signout"),
+    Route("GET", "channels", channels),
+    Route("POST", "channels", modifychannel, action="modifychannel"),
+)
