@@ -14,7 +14,7 @@ the account's accesses, IP filters and password are the account owner's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -38,6 +38,13 @@ from .errors import Refused
 
 # API log entries on one page of the console.
 LOG_PAGE = 50
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A signed-in session's token: for the cookie only (the API log summarises no secret)."""
+
+    token: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,8 @@ class ConsoleActions:
 
     def signin(
         self, caller: Caller, credentials: PasswordCredentials, user_agent: str | None = None
-    ) -> str:
-        """Check the user and password as any call's; returns a new session's token."""
+    ) -> NewSession:
+        """Check the user and password as any call's; returns a new session."""
         login = self._operations.authenticated(caller, credentials)
         token = new_token()
         now = datetime.now(UTC)
@@ -107,7 +114,7 @@ class ConsoleActions:
             uow.sessions.purge(now - policy.idle)
             uow.sessions.start(record, user_agent[:200] if user_agent else None)
             uow.commit()
-        return token
+        return NewSession(token)
 
     def whoami(self, caller: Caller, credentials: CallCredentials) -> SignedIn:
         """The session's login; its last use is written now and then (idle timeout)."""

@@ -165,3 +165,16 @@ def test_switching_a_channel_off_shows_in_the_api(page: Page, server: RunningSer
     ).json()
     sms = [c for c in answer["result"]["list"] if c["channelname"] == "sms"]
     assert sms and int(sms[0]["active"]) == 0
+
+
+def test_the_sign_in_is_logged_without_its_secrets(page: Page, server: RunningServer) -> None:
+    user, password = server.store.account()
+    sign_in(page, server, user, password)
+    [session] = [c for c in page.context.cookies() if c["name"] == "userapi_session"]
+    assert session["httpOnly"] and session["sameSite"] == "Lax" and session["path"] == "/console/"
+    page.goto(f"{server.url}/console/log?method=signin")
+    assert eventually(lambda: page.reload() is not None and page.locator("table.log a").count() > 0)
+    page.locator("table.log a").first.click()
+    expect(page.locator("main")).to_contain_text("console")
+    content = page.content()
+    assert session["value"] not in content and password not in content
