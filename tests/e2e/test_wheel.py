@@ -95,12 +95,12 @@ def test_the_installed_wheel_serves_every_feature(tmp_path: Path) -> None:
         signin = browser.get(f"{url}/console/", timeout=10).text
         token = re.search(r'name="csrf" value="([^"]*)"', signin)
         assert token is not None and 'name="password"' in signin
-        home = browser.post(
+        balance_page = browser.post(
             f"{url}/console/login",
             data={"csrf": token.group(1), "user": USER, "password": PASSWORD},
             timeout=10,
         )
-        assert home.status_code == 200 and 'id="balance">7.25<' in home.text
+        assert balance_page.status_code == 200 and 'id="balance">7.25<' in balance_page.text
         assert browser.get(f"{url}/console/static/console.css", timeout=10).status_code == 200
     finally:
         stop_process(server)
