@@ -28,16 +28,18 @@ from ..domain.credentials import CallCredentials, PasswordCredentials, SessionCr
 from ..domain.login import AccountRecord
 from ..domain.session import ConsoleSessionRecord
 from ..domain.throttle import login_keys
-from ..domain.values import Raw
+from ..domain.values import INT32_MAX, Raw, integer
 from ..errors import ErrorCode, UserApiError
 from ..operations import UserOperations
 from ..store.uow import UnitOfWorkFactory
-from . import accesses, accounts, apilog, inputs, networks
+from . import accesses, accounts, apilog, catalogue, inputs, networks
 from .accesses import NewAccess
 from .errors import Refused
 
 # API log entries on one page of the console.
 LOG_PAGE = 50
+# Cities the address form's city search offers at most.
+CITY_MATCHES = 20
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class ConsoleActions:
             "signin", "whoami", "signout", "signup", "changepassword",
             "accesses", "createaccess", "accessstate", "rotatesecret",
             "ipfilters", "allownetwork", "denynetwork", "usage", "apilog", "apilogentry",
+            "findcities", "cityname",
         )  # fmt: skip
         return {name: getattr(self, name) for name in names}
 
@@ -237,6 +240,34 @@ class ConsoleActions:
         return networks.deny_network(
             self._units, account.email, _text(network), _text(access) or None
         )
+
+    # The address form's city search
+
+    def findcities(
+        self, caller: Caller, credentials: CallCredentials, countrycode: Raw, prefix: Raw
+    ) -> list[tuple[int, str]]:
+        """A country's cities whose name starts with ``prefix``: (cityid, name), by name.
+
+        The country code is read in any case; an empty prefix finds none.
+        """
+        self.whoami(caller, credentials)
+        code, start = _text(countrycode).strip().upper(), _text(prefix).strip()
+        if len(code) != 2 or not start:
+            return []
+        return catalogue.find_cities(self._units, code, start, CITY_MATCHES)
+
+    def cityname(
+        self, caller: Caller, credentials: CallCredentials, countrycode: Raw, cityid: Raw
+    ) -> str | None:
+        """The catalogue's name of city ``cityid`` of that country, or None if it has none."""
+        self.whoami(caller, credentials)
+        try:
+            number = integer(cityid)
+        except UserApiError:
+            return None
+        if not 0 < number <= INT32_MAX:
+            return None
+        return catalogue.city_name(self._units, _text(countrycode).strip().upper(), number)
 
     # Records
 

@@ -79,6 +79,14 @@ class Listings:
         )
         return [(cityid, name) for cityid, name in rows]
 
+    def city_name(self, countrycode: str, cityid: int) -> str | None:
+        """The name of city ``cityid`` when it is one of that country's, else None."""
+        c = models.City
+        name: str | None = self._connection.execute(
+            select(c.name).where(c.id == cityid, c.countrycode == countrycode)
+        ).scalar_one_or_none()
+        return name
+
     def throttle_records(self) -> list[ThrottleRecord]:
         """Every failed-login record, most recently blocked first."""
         t = models.LoginThrottle

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import account, log
+from . import account, addresses, log
 
-ROUTES = (*account.ROUTES, *log.ROUTES)
+ROUTES = (*account.ROUTES, *addresses.ROUTES, *log.ROUTES)
 signin_page = account.signin_page
