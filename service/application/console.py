@@ -22,13 +22,14 @@ from typing import Any
 from ..auth.credentials import Authenticator
 from ..auth.passwords import Passwords
 from ..auth.sessions import new_token, token_digest, usable_token
+from ..contract import MAX_LENGTH
 from ..domain.access import OWN_LOGIN, AccessRecord, AccessState, is_access_login
 from ..domain.caller import Caller
 from ..domain.credentials import CallCredentials, PasswordCredentials, SessionCredentials
 from ..domain.login import AccountRecord
 from ..domain.session import ConsoleSessionRecord
 from ..domain.throttle import login_keys
-from ..domain.values import INT32_MAX, Raw, integer
+from ..domain.values import INT32_MAX, Raw, integer, xml_safe
 from ..errors import ErrorCode, UserApiError
 from ..operations import UserOperations
 from ..store.uow import UnitOfWorkFactory
@@ -252,8 +253,10 @@ class ConsoleActions:
         """
         self.whoami(caller, credentials)
         code, start = _text(countrycode).strip().upper(), _text(prefix).strip()
-        if len(code) != 2 or not start:
+        if len(code) != 2 or not start or len(start) > MAX_LENGTH["cityname"]:
             return []
+        if not (xml_safe(code) and xml_safe(start)):
+            return []  # no city has such a name (and PostgreSQL refuses a NUL)
         return catalogue.find_cities(self._units, code, start, CITY_MATCHES)
 
     def cityname(
@@ -265,9 +268,10 @@ class ConsoleActions:
             number = integer(cityid)
         except UserApiError:
             return None
-        if not 0 < number <= INT32_MAX:
+        code = _text(countrycode).strip().upper()
+        if not 0 < number <= INT32_MAX or len(code) != 2 or not xml_safe(code):
             return None
-        return catalogue.city_name(self._units, _text(countrycode).strip().upper(), number)
+        return catalogue.city_name(self._units, code, number)
 
     # Records
 

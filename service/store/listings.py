@@ -69,11 +69,15 @@ class Listings:
         return found
 
     def cities(self, countrycode: str, name_prefix: str, limit: int) -> list[tuple[int, str]]:
-        """Cities of a country whose name starts with ``name_prefix``, by name."""
+        """Cities of a country whose name starts with ``name_prefix`` in any case, by name.
+
+        SQLite's LIKE ignores (ASCII) case already; PostgreSQL's ILIKE does the same
+        there. Either scans one country's cities at most.
+        """
         c = models.City
         rows = self._connection.execute(
             select(c.id, c.name)
-            .where(c.countrycode == countrycode, c.name.startswith(name_prefix, autoescape=True))
+            .where(c.countrycode == countrycode, c.name.istartswith(name_prefix, autoescape=True))
             .order_by(c.name, c.id)
             .limit(limit)
         )

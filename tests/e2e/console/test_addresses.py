@@ -177,3 +177,21 @@ def test_a_stored_script_in_an_address_is_shown_as_text(page: Page, server: Runn
     expect(page.locator("table.addresses tbody tr")).to_contain_text(script)
     assert page.locator("#bold").count() == 0
     assert page.title() != "owned"
+
+
+def test_the_city_search_ignores_case_and_odd_input(server: RunningServer) -> None:
+    user, password = server.store.account()
+    browser = http_sign_in(server, user, password)
+
+    def found(countrycode: str, prefix: str) -> list[str]:
+        answer = browser.get(
+            f"{server.url}/console/cities",
+            params={"countrycode": countrycode, "prefix": prefix},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text[:200]
+        return [city["cityname"] for city in answer.json()]
+
+    assert "Madrid" in found("es", "madr")
+    assert found("ES", "x\x00y") == [] and found("E\x00", "Madr") == []
+    assert found("ES", "%") == [] and found("ES", "M" * 5000) == []
