@@ -51,6 +51,12 @@ class SignedIn:
         """True for the account's own login; False for an API access's."""
         return not is_access_login(self.account.login)
 
+    def as_owner(self) -> AccountRecord:
+        """The account, when this is its own login; an API access's login is refused."""
+        if not self.owner:
+            raise Refused("only the account's own login can do this, not an API access")
+        return self.account
+
 
 def _text(value: Raw) -> str:
     return "" if value is None else str(value)
@@ -153,10 +159,7 @@ class ConsoleActions:
 
     def _owner(self, caller: Caller, credentials: CallCredentials) -> AccountRecord:
         """The signed-in account, when it is its owner's own login."""
-        signed_in = self.whoami(caller, credentials)
-        if not signed_in.owner:
-            raise Refused("only the account's own login can do this, not an API access")
-        return signed_in.account
+        return self.whoami(caller, credentials).as_owner()
 
     def changepassword(
         self, caller: Caller, credentials: SessionCredentials, password: Raw, newpassword: Raw
