@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from . import account, log
+from . import accesses, account, log
 
-ROUTES = (*account.ROUTES, *log.ROUTES)
+ROUTES = (
+    *account.ROUTES,
+    *log.ROUTES,
+    *accesses.ROUTES,
+)
 signin_page = account.signin_page
