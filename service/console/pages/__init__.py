@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from . import accesses, account, log
+from . import accesses, account, ip_filters, log
 
 ROUTES = (
     *account.ROUTES,
     *log.ROUTES,
     *accesses.ROUTES,
+    *ip_filters.ROUTES,
 )
 signin_page = account.signin_page
