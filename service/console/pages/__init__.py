@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import accesses, account, ip_filters, log
+from . import accesses, account, connections, ip_filters, log
 
 ROUTES = (
     *account.ROUTES,
     *log.ROUTES,
     *accesses.ROUTES,
     *ip_filters.ROUTES,
+    *connections.ROUTES,
 )
 signin_page = account.signin_page
