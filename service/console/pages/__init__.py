@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import accesses, account, connections, ip_filters, log
+from . import accesses, account, connections, ip_filters, log, password
 
 ROUTES = (
     *account.ROUTES,
@@ -10,5 +10,6 @@ ROUTES = (
     *accesses.ROUTES,
     *ip_filters.ROUTES,
     *connections.ROUTES,
+    *password.ROUTES,
 )
 signin_page = account.signin_page
