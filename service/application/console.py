@@ -58,6 +58,14 @@ class SignedIn:
         return self.account
 
 
+@dataclass(frozen=True)
+class NewSession:
+    """A new console session's token: a value of its own, so that the API log, which keeps
+    a text result as its summary, never keeps the token."""
+
+    token: str
+
+
 def _text(value: Raw) -> str:
     return "" if value is None else str(value)
 
@@ -94,7 +102,7 @@ class ConsoleActions:
 
     def signin(
         self, caller: Caller, credentials: PasswordCredentials, user_agent: str | None = None
-    ) -> str:
+    ) -> NewSession:
         """Check the user and password as any call's; returns a new session's token."""
         login = self._operations.authenticated(caller, credentials)
         token = new_token()
@@ -113,7 +121,7 @@ class ConsoleActions:
             uow.sessions.purge(now - policy.idle)
             uow.sessions.start(record, user_agent[:200] if user_agent else None)
             uow.commit()
-        return token
+        return NewSession(token)
 
     def whoami(self, caller: Caller, credentials: CallCredentials) -> SignedIn:
         """The session's login; its last use is written now and then (idle timeout)."""
