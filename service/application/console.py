@@ -172,9 +172,17 @@ class ConsoleActions:
     def changepassword(
         self, caller: Caller, credentials: SessionCredentials, password: Raw, newpassword: Raw
     ) -> None:
-        """Replace the account's password; every other session of the account ends."""
+        """Replace the account's password; every other session of the account ends.
+
+        A wrong current password counts as a failed login: a session left open
+        must not become a way to guess the password without the throttle.
+        """
         account = self._owner(caller, credentials)
+        throttle = self._authenticator.throttle
+        keys = login_keys(account.login, caller.source_ip)
+        throttle.refuse_blocked(keys)
         if not self._passwords.verify(account.password_hash, _text(password)):
+            throttle.failed(keys)
             raise Refused("the current password is not right")
         password_hash = self._passwords.hash(inputs.new_password(_text(newpassword)))
         token = usable_token(credentials.token)

@@ -6,12 +6,16 @@ shown once and kept nowhere in clear (neither a later page nor the API log).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from service.store import models
-from tests.e2e.conftest import RunningServer
+from tests.conftest import Store
+from tests.e2e.conftest import RunningServer, start_server, stop_server
 from tests.e2e.test_accesses import create_access, http_code
 from tests.e2e.test_cli import run
 
@@ -201,6 +205,35 @@ def test_a_password_change_ends_the_other_sessions(
         assert http_code(server, user, "a-new-password") == "OK"
     finally:
         other.close()
+
+
+@pytest.fixture(scope="module")
+def strict(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A server that blocks an account's login from an address after a third failure."""
+    server = start_server(
+        store,
+        tmp_path_factory.mktemp("strict") / "server.log",
+        {"USERAPI_THROTTLE_ACCOUNT_FAILURES": "2"},
+    )
+    yield server
+    stop_server(server)
+
+
+def test_guessing_the_current_password_is_throttled(strict: RunningServer) -> None:
+    user, password = strict.store.account()
+    session = http_sign_in(strict, user, password)
+    url = f"{strict.url}/console/password"
+
+    def change(current: str) -> requests.Response:
+        token = form_token(session.get(url, timeout=10).text)
+        fields = {"password": current, "newpassword": "a-new-password", "repeat": "a-new-password"}
+        return session.post(url, data={"csrf": token, **fields}, timeout=10)
+
+    for guess in ("guess-one", "guess-two", "guess-three"):
+        assert change(guess).status_code == 422
+    blocked = change(password)
+    assert blocked.status_code == 429 and "TOO_MANY_ATTEMPTS" in blocked.text
+    assert http_code(strict, user, password) == "TOO_MANY_ATTEMPTS"
 
 
 def test_an_access_login_sees_its_connections_but_not_the_tools(
