@@ -130,6 +130,12 @@ def test_an_account_filter_that_leaves_out_the_console_signs_it_out(
     page.goto(f"{server.url}/console/ip-filters")
     page.get_by_role("textbox", name="Address or network").fill("10.0.0.0/8")
     page.get_by_role("button", name="Allow").click()
+    # Asked first: nothing is added until the person confirms.
+    expect(page.get_by_role("alert")).to_contain_text("leaves out your address 127.0.0.1")
+    expect(page.locator("main")).to_contain_text("The account's filter: empty")
+    assert http_code(server, user, password) == "OK"
+    page.get_by_label("Add it all the same").check()
+    page.get_by_role("button", name="Allow").click()
     # The console obeys the filter like any call: the session cannot go on from 127.0.0.1.
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("may not be used from your address")
@@ -139,6 +145,20 @@ def test_an_account_filter_that_leaves_out_the_console_signs_it_out(
     assert run(server.store, "ip", "deny", user, "10.0.0.0/8").returncode == 0
     assert http_code(server, user, password) == "OK"
     sign_in(page, server, user, password)
+
+
+def test_a_network_that_holds_the_console_address_needs_no_confirmation(
+    page: Page, server: RunningServer
+) -> None:
+    user, password = server.store.account()
+    sign_in(page, server, user, password)
+    page.goto(f"{server.url}/console/ip-filters")
+    page.get_by_role("textbox", name="Address or network").fill("127.0.0.0/8")
+    page.get_by_role("button", name="Allow").click()
+    expect(page.get_by_role("status")).to_contain_text("127.0.0.0/8 is added to the account's")
+    assert http_code(server, user, password) == "OK"
+    page.get_by_role("button", name="Remove 127.0.0.0/8").click()
+    expect(page.get_by_role("status")).to_contain_text("It is empty now")
 
 
 def test_a_network_that_is_not_one_is_a_coded_error(page: Page, server: RunningServer) -> None:
