@@ -45,7 +45,8 @@ CITY_MATCHES = 20
 
 @dataclass(frozen=True)
 class NewSession:
-    """A signed-in session's token: for the cookie only (the API log summarises no secret)."""
+    """A new console session's token: a value of its own, so that the API log, which keeps
+    a text result as its summary, never keeps the token."""
 
     token: str = field(repr=False)
 
@@ -60,6 +61,12 @@ class SignedIn:
     def owner(self) -> bool:
         """True for the account's own login; False for an API access's."""
         return not is_access_login(self.account.login)
+
+    def as_owner(self) -> AccountRecord:
+        """The account, when this is its own login; an API access's login is refused."""
+        if not self.owner:
+            raise Refused("only the account's own login can do this, not an API access")
+        return self.account
 
 
 def _text(value: Raw) -> str:
@@ -164,17 +171,22 @@ class ConsoleActions:
 
     def _owner(self, caller: Caller, credentials: CallCredentials) -> AccountRecord:
         """The signed-in account, when it is its owner's own login."""
-        signed_in = self.whoami(caller, credentials)
-        if not signed_in.owner:
-            raise Refused("only the account's own login can do this, not an API access")
-        return signed_in.account
+        return self.whoami(caller, credentials).as_owner()
 
     def changepassword(
         self, caller: Caller, credentials: SessionCredentials, password: Raw, newpassword: Raw
     ) -> None:
-        """Replace the account's password; every other session of the account ends."""
+        """Replace the account's password; every other session of the account ends.
+
+        A wrong current password counts as a failed login: a session left open
+        must not become a way to guess the password without the throttle.
+        """
         account = self._owner(caller, credentials)
+        throttle = self._authenticator.throttle
+        keys = login_keys(account.login, caller.source_ip)
+        throttle.refuse_blocked(keys)
         if not self._passwords.verify(account.password_hash, _text(password)):
+            throttle.failed(keys)
             raise Refused("the current password is not right")
         password_hash = self._passwords.hash(inputs.new_password(_text(newpassword)))
         token = usable_token(credentials.token)

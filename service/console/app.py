@@ -234,7 +234,10 @@ class Console:
             return self._ended(request, error)
         assert isinstance(request.signed_in, SignedIn) and token is not None
         request.form_token = self._tokens.for_session(token)
-        return route.handler(request)
+        try:
+            return route.handler(request)
+        except UserApiError as error:  # a read of the page failed
+            return self._unreadable(request, error)
 
     def _sent_from_here(
         self, request: ConsoleRequest, value: str | None, token_for: Callable[[str], str]
@@ -260,6 +263,15 @@ class Console:
         request.context.asked("console", route.action, {})
         request.context.recorded = True
         self._dispatcher.failed(request.context, error)
+
+    def _unreadable(self, request: ConsoleRequest, error: UserApiError) -> Response:
+        """A page that cannot be shown: the session ended under it (a change of its own can
+        end it: an IP filter that leaves out this address), or the login may not see it."""
+        if error.code in _REFUSED_LOGIN:
+            return self._ended(request, error)
+        refused = error.code is ErrorCode.ACTION_REFUSED
+        status = "403 Forbidden" if refused else status_for(error)
+        return request.render("unreadable.html", status, error=request.failure(error))
 
     def _ended(self, request: ConsoleRequest, error: UserApiError) -> Response:
         """The session cannot be used (ended, disabled, filtered): the sign-in page, told why."""

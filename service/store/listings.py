@@ -45,6 +45,7 @@ class Listings:
                 a.login,
                 a.state,
                 a.created_at,
+                a.first_used_at,
                 a.last_used_at,
                 a.last_source_ip,
                 a.last_api,
@@ -53,11 +54,10 @@ class Listings:
             .where(a.account_id == account_id)
             .order_by(a.id)
         )
+        # ``times_and_tracking``: created_at, then first_used_at .. last_method as selected.
         return [
-            AccessRecord(
-                access_id, name, login, AccessState(state), created, used, source, api, method
-            )
-            for access_id, name, login, state, created, used, source, api, method in rows
+            AccessRecord(access_id, name, login, AccessState(state), *times_and_tracking)
+            for access_id, name, login, state, *times_and_tracking in rows
         ]
 
     def access_id(self, account_id: int, name: str) -> int | None:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from . import account, addresses, log
+from . import accesses, account, addresses, connections, ip_filters, log, password
 
-ROUTES = (*account.ROUTES, *addresses.ROUTES, *log.ROUTES)
+ROUTES = (
+    *account.ROUTES,
+    *addresses.ROUTES,
+    *log.ROUTES,
+    *accesses.ROUTES,
+    *ip_filters.ROUTES,
+    *connections.ROUTES,
+    *password.ROUTES,
+)
 signin_page = account.signin_page
