@@ -183,4 +183,3 @@ def test_switching_a_channel_off_shows_in_the_api(page: Page, server: RunningSer
     ).json()
     sms = [c for c in answer["result"]["list"] if c["channelname"] == "sms"]
     assert sms and int(sms[0]["active"]) == 0
-
