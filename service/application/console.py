@@ -248,11 +248,10 @@ class ConsoleActions:
     def denynetwork(
         self, caller: Caller, credentials: CallCredentials, network: Raw, access: Raw = None
     ) -> list[str]:
-        """Remove an address or network from a filter."""
+        """Remove an address or network from a filter (written as it is stored or not)."""
         account = self._owner(caller, credentials)
-        return networks.deny_network(
-            self._units, account.email, _text(network), _text(access) or None
-        )
+        checked = inputs.network(_text(network))
+        return networks.deny_network(self._units, account.email, checked, _text(access) or None)
 
     # The address form's city search
 
