@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import account, log
+from . import account, log, signup
 
-ROUTES = (*account.ROUTES, *log.ROUTES)
+ROUTES = (*account.ROUTES, *log.ROUTES, *signup.ROUTES)
 signin_page = account.signin_page
