@@ -24,3 +24,9 @@ def find_cities(
     """A country's cities whose name starts with ``prefix``: (cityid, name), at most ``limit``."""
     with units.reading() as uow:
         return uow.listings.cities(countrycode, prefix, limit)
+
+
+def city_name(units: UnitOfWorkFactory, countrycode: str, cityid: int) -> str | None:
+    """The name of one of a country's cities, or None when it has no city ``cityid``."""
+    with units.reading() as uow:
+        return uow.listings.city_name(countrycode, cityid)

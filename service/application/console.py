@@ -14,7 +14,7 @@ the account's accesses, IP filters and password are the account owner's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,22 +22,33 @@ from typing import Any
 from ..auth.credentials import Authenticator
 from ..auth.passwords import Passwords
 from ..auth.sessions import new_token, token_digest, usable_token
+from ..contract import MAX_LENGTH
 from ..domain.access import OWN_LOGIN, AccessRecord, AccessState, is_access_login
 from ..domain.caller import Caller
 from ..domain.credentials import CallCredentials, PasswordCredentials, SessionCredentials
 from ..domain.login import AccountRecord
 from ..domain.session import ConsoleSessionRecord
 from ..domain.throttle import login_keys
-from ..domain.values import Raw
+from ..domain.values import INT32_MAX, Raw, integer, xml_safe
 from ..errors import ErrorCode, UserApiError
 from ..operations import UserOperations
 from ..store.uow import UnitOfWorkFactory
-from . import accesses, accounts, apilog, inputs, networks
+from . import accesses, accounts, apilog, catalogue, inputs, networks
 from .accesses import NewAccess
 from .errors import Refused
 
 # API log entries on one page of the console.
 LOG_PAGE = 50
+# Cities the address form's city search offers at most.
+CITY_MATCHES = 20
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A new console session's token: a value of its own, so that the API log, which keeps
+    a text result as its summary, never keeps the token."""
+
+    token: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,12 @@ class SignedIn:
     def owner(self) -> bool:
         """True for the account's own login; False for an API access's."""
         return not is_access_login(self.account.login)
+
+    def as_owner(self) -> AccountRecord:
+        """The account, when this is its own login; an API access's login is refused."""
+        if not self.owner:
+            raise Refused("only the account's own login can do this, not an API access")
+        return self.account
 
 
 def _text(value: Raw) -> str:
@@ -81,6 +98,7 @@ class ConsoleActions:
             "signin", "whoami", "signout", "signup", "changepassword",
             "accesses", "createaccess", "accessstate", "rotatesecret",
             "ipfilters", "allownetwork", "denynetwork", "usage", "apilog", "apilogentry",
+            "findcities", "cityname",
         )  # fmt: skip
         return {name: getattr(self, name) for name in names}
 
@@ -88,8 +106,8 @@ class ConsoleActions:
 
     def signin(
         self, caller: Caller, credentials: PasswordCredentials, user_agent: str | None = None
-    ) -> str:
-        """Check the user and password as any call's; returns a new session's token."""
+    ) -> NewSession:
+        """Check the user and password as any call's; returns a new session."""
         login = self._operations.authenticated(caller, credentials)
         token = new_token()
         now = datetime.now(UTC)
@@ -107,7 +125,7 @@ class ConsoleActions:
             uow.sessions.purge(now - policy.idle)
             uow.sessions.start(record, user_agent[:200] if user_agent else None)
             uow.commit()
-        return token
+        return NewSession(token)
 
     def whoami(self, caller: Caller, credentials: CallCredentials) -> SignedIn:
         """The session's login; its last use is written now and then (idle timeout)."""
@@ -153,17 +171,22 @@ class ConsoleActions:
 
     def _owner(self, caller: Caller, credentials: CallCredentials) -> AccountRecord:
         """The signed-in account, when it is its owner's own login."""
-        signed_in = self.whoami(caller, credentials)
-        if not signed_in.owner:
-            raise Refused("only the account's own login can do this, not an API access")
-        return signed_in.account
+        return self.whoami(caller, credentials).as_owner()
 
     def changepassword(
         self, caller: Caller, credentials: SessionCredentials, password: Raw, newpassword: Raw
     ) -> None:
-        """Replace the account's password; every other session of the account ends."""
+        """Replace the account's password; every other session of the account ends.
+
+        A wrong current password counts as a failed login: a session left open
+        must not become a way to guess the password without the throttle.
+        """
         account = self._owner(caller, credentials)
+        throttle = self._authenticator.throttle
+        keys = login_keys(account.login, caller.source_ip)
+        throttle.refuse_blocked(keys)
         if not self._passwords.verify(account.password_hash, _text(password)):
+            throttle.failed(keys)
             raise Refused("the current password is not right")
         password_hash = self._passwords.hash(inputs.new_password(_text(newpassword)))
         token = usable_token(credentials.token)
@@ -230,6 +253,37 @@ class ConsoleActions:
         return networks.deny_network(
             self._units, account.email, _text(network), _text(access) or None
         )
+
+    # The address form's city search
+
+    def findcities(
+        self, caller: Caller, credentials: CallCredentials, countrycode: Raw, prefix: Raw
+    ) -> list[tuple[int, str]]:
+        """A country's cities whose name starts with ``prefix``: (cityid, name), by name.
+
+        The country code is read in any case; an empty prefix finds none.
+        """
+        self.whoami(caller, credentials)
+        code, start = _text(countrycode).strip().upper(), _text(prefix).strip()
+        if len(code) != 2 or not start or len(start) > MAX_LENGTH["cityname"]:
+            return []
+        if not (xml_safe(code) and xml_safe(start)):
+            return []  # no city has such a name (and PostgreSQL refuses a NUL)
+        return catalogue.find_cities(self._units, code, start, CITY_MATCHES)
+
+    def cityname(
+        self, caller: Caller, credentials: CallCredentials, countrycode: Raw, cityid: Raw
+    ) -> str | None:
+        """The catalogue's name of city ``cityid`` of that country, or None if it has none."""
+        self.whoami(caller, credentials)
+        try:
+            number = integer(cityid)
+        except UserApiError:
+            return None
+        code = _text(countrycode).strip().upper()
+        if not 0 < number <= INT32_MAX or len(code) != 2 or not xml_safe(code):
+            return None
+        return catalogue.city_name(self._units, code, number)
 
     # Records
 

@@ -48,6 +48,7 @@ SECURITY_HEADERS = (
     ("Referrer-Policy", "same-origin"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
 )
+_PLAIN = [("Content-Type", "text/plain; charset=utf-8")]
 _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
 
@@ -93,6 +94,24 @@ def cookie(name: str, value: str, *, secure: bool, clear: bool = False) -> str:
     return "; ".join(parts)
 
 
+# Codes that refuse who is asking, rather than what was asked.
+_REFUSED_LOGIN = frozenset(
+    {
+        ErrorCode.INCORRECT_USER_PASSWORD,
+        ErrorCode.ACCESS_DISABLED,
+        ErrorCode.IP_NOT_ALLOWED,
+        ErrorCode.INVALID_FORM_TOKEN,
+        ErrorCode.SESSION_EXPIRED,
+    }
+)
+_STATUS = {
+    ErrorCode.TOO_MANY_ATTEMPTS: "429 Too Many Requests",
+    ErrorCode.INTERNAL_ERROR: "500 Internal Server Error",
+    ErrorCode.SERVICE_UNAVAILABLE: "503 Service Unavailable",
+    ErrorCode.MALFORMED_REQUEST: "400 Bad Request",
+}
+
+
 def refused_page(
     request: ConsoleRequest, template: str, error: UserApiError, **values: str
 ) -> Response:
@@ -105,22 +124,9 @@ def refused_page(
 
 def status_for(error: UserApiError) -> str:
     """The HTTP status of a page that reports ``error``."""
-    if error.code is ErrorCode.TOO_MANY_ATTEMPTS:
-        return "429 Too Many Requests"
-    if error.code in (ErrorCode.INTERNAL_ERROR, ErrorCode.SERVICE_UNAVAILABLE):
-        return "503 Service Unavailable"
-    if error.code in (ErrorCode.MALFORMED_REQUEST, ErrorCode.REQUEST_TOO_LARGE):
-        return "400 Bad Request"
-    return "403 Forbidden" if error.code.name in _REFUSED_LOGIN else "422 Unprocessable Content"
-
-
-_REFUSED_LOGIN = {
-    "INCORRECT_USER_PASSWORD",
-    "ACCESS_DISABLED",
-    "IP_NOT_ALLOWED",
-    "INVALID_FORM_TOKEN",
-    "SESSION_EXPIRED",
-}
+    if error.code in _REFUSED_LOGIN:
+        return "403 Forbidden"
+    return _STATUS.get(error.code, "422 Unprocessable Content")
 
 
 class Console:
@@ -155,10 +161,12 @@ class Console:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         try:
             response = self._respond(environ, context, method)
-        except HttpError as error:  # a body too large or too slow
+        except Exception as error:  # a body too large or too slow, or a failure of ours
             self._dispatcher.failed(context, error)
-            response = Response(error.status, error.code.description.encode() + b"\n")
-            response.headers.append(("Content-Type", "text/plain; charset=utf-8"))
+            context.recorded = context.method is not None  # a change that was asked for
+            status = error.status if isinstance(error, HttpError) else "500 Internal Server Error"
+            text = error.code.description if isinstance(error, UserApiError) else "Internal error"
+            response = Response(status, text.encode() + b"\n", _PLAIN)
         headers = [*SECURITY_HEADERS, *response.headers]
         if not any(name == "Cache-Control" for name, _ in headers):
             headers.append(("Cache-Control", "no-store"))
@@ -168,7 +176,7 @@ class Console:
 
     def _respond(self, environ: Environ, context: RequestContext, method: str) -> Response:
         path = environ.get("PATH_INFO", "")
-        if not path.startswith(ROOT):
+        if not path.startswith(ROOT):  # /console
             return redirect(ROOT)
         path = path[len(ROOT) :]
         if path.startswith("static/") and method in ("GET", "HEAD"):
@@ -176,8 +184,9 @@ class Console:
         route = next((r for r in self._routes if r.matches(method, path)), None)
         if route is None:
             known = any(re.fullmatch(r.pattern, path) for r in self._routes)
-            status = "405 Method Not Allowed" if known else "404 Not Found"
-            return Response(status, status[4:].encode() + b"\n", [("Content-Type", "text/plain")])
+            if known:
+                return Response("405 Method Not Allowed", b"Method not allowed.\n", _PLAIN)
+            return Response("404 Not Found", b"Not found.\n", _PLAIN)
         try:
             body = self._read_body(environ) if method == "POST" else b""
             form = read_params(environ | {"QUERY_STRING": ""}, body) if body else {}
@@ -185,8 +194,7 @@ class Console:
         except UserApiError as error:
             if isinstance(error, HttpError):
                 raise
-            plain = [("Content-Type", "text/plain; charset=utf-8")]
-            return Response("400 Bad Request", error.code.description.encode() + b"\n", plain)
+            return Response("400 Bad Request", error.code.description.encode() + b"\n", _PLAIN)
         request = ConsoleRequest(
             environ,
             context,
@@ -211,7 +219,7 @@ class Console:
         """Sign-in and sign-up: the form token comes from a nonce cookie of its own."""
         nonce = usable_token(request.cookies.get(SIGNIN_COOKIE))
         if method == "POST" and not self._sent_from_here(request, nonce, self._tokens.for_signin):
-            nonce = None  # a forged form gets a fresh nonce, and no answer to its question
+            # A forged form gets no answer to its question, and the page a fresh nonce.
             request.form_token = self._new_signin_token(request)
             return self._refused_form(request, route)
         if nonce is None:
@@ -235,13 +243,16 @@ class Console:
             request.signed_in = request.read("whoami")
         except UserApiError as error:
             if method == "POST":
-                request.change(route.action or "console", "console")  # records the refusal
+                self._record_refusal(request, route, error)
             elif route.pattern == "":  # the console's address: the sign-in form
                 return self._public(request, self._signin_page, route, method)
             return self._ended(request, error)
         assert isinstance(request.signed_in, SignedIn) and token is not None
         request.form_token = self._tokens.for_session(token)
-        return route.handler(request)
+        try:
+            return route.handler(request)
+        except UserApiError as error:  # a read of the page failed
+            return self._unreadable(request, error)
 
     def _sent_from_here(
         self, request: ConsoleRequest, value: str | None, token_for: Callable[[str], str]
@@ -255,14 +266,27 @@ class Console:
 
     def _refused_form(self, request: ConsoleRequest, route: Route) -> Response:
         """A form without its token (a forged cross-site POST, or a stale page): 403, logged."""
-        request.context.asked("console", route.action, {})
-        request.context.recorded = True
-        self._dispatcher.failed(request.context, UserApiError(ErrorCode.INVALID_FORM_TOKEN))
+        self._record_refusal(request, route, UserApiError(ErrorCode.INVALID_FORM_TOKEN))
         return request.render(
             "refused.html",
             "403 Forbidden",
             error=ConsoleRequest.failure(UserApiError(ErrorCode.INVALID_FORM_TOKEN)),
         )
+
+    def _record_refusal(self, request: ConsoleRequest, route: Route, error: UserApiError) -> None:
+        """API-log a change refused before it ran (its form, or its session)."""
+        request.context.asked("console", route.action, {})
+        request.context.recorded = True
+        self._dispatcher.failed(request.context, error)
+
+    def _unreadable(self, request: ConsoleRequest, error: UserApiError) -> Response:
+        """A page that cannot be shown: the session ended under it (a change of its own can
+        end it: an IP filter that leaves out this address), or the login may not see it."""
+        if error.code in _REFUSED_LOGIN:
+            return self._ended(request, error)
+        refused = error.code is ErrorCode.ACTION_REFUSED
+        status = "403 Forbidden" if refused else status_for(error)
+        return request.render("unreadable.html", status, error=request.failure(error))
 
     def _ended(self, request: ConsoleRequest, error: UserApiError) -> Response:
         """The session cannot be used (ended, disabled, filtered): the sign-in page, told why."""
@@ -276,7 +300,7 @@ class Console:
     def _static_file(self, name: str) -> Response:
         found = self._static.get(name)
         if found is None:
-            return Response("404 Not Found", b"Not found.\n", [("Content-Type", "text/plain")])
+            return Response("404 Not Found", b"Not found.\n", _PLAIN)
         body, content_type = found
         headers = [("Content-Type", content_type), ("Cache-Control", "public, max-age=3600")]
         return Response("200 OK", body, headers)

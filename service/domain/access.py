@@ -34,6 +34,7 @@ class AccessRecord:
     login: str | None  # None for the own login (the account's e-mail)
     state: AccessState
     created_at: datetime
+    first_used_at: datetime | None
     last_used_at: datetime | None
     last_source_ip: str | None
     last_api: str | None

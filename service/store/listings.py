@@ -45,6 +45,7 @@ class Listings:
                 a.login,
                 a.state,
                 a.created_at,
+                a.first_used_at,
                 a.last_used_at,
                 a.last_source_ip,
                 a.last_api,
@@ -53,11 +54,10 @@ class Listings:
             .where(a.account_id == account_id)
             .order_by(a.id)
         )
+        # ``times_and_tracking``: created_at, then first_used_at .. last_method as selected.
         return [
-            AccessRecord(
-                access_id, name, login, AccessState(state), created, used, source, api, method
-            )
-            for access_id, name, login, state, created, used, source, api, method in rows
+            AccessRecord(access_id, name, login, AccessState(state), *times_and_tracking)
+            for access_id, name, login, state, *times_and_tracking in rows
         ]
 
     def access_id(self, account_id: int, name: str) -> int | None:
@@ -69,15 +69,27 @@ class Listings:
         return found
 
     def cities(self, countrycode: str, name_prefix: str, limit: int) -> list[tuple[int, str]]:
-        """Cities of a country whose name starts with ``name_prefix``, by name."""
+        """Cities of a country whose name starts with ``name_prefix`` in any case, by name.
+
+        SQLite's LIKE ignores (ASCII) case already; PostgreSQL's ILIKE does the same
+        there. Either scans one country's cities at most.
+        """
         c = models.City
         rows = self._connection.execute(
             select(c.id, c.name)
-            .where(c.countrycode == countrycode, c.name.startswith(name_prefix, autoescape=True))
+            .where(c.countrycode == countrycode, c.name.istartswith(name_prefix, autoescape=True))
             .order_by(c.name, c.id)
             .limit(limit)
         )
         return [(cityid, name) for cityid, name in rows]
+
+    def city_name(self, countrycode: str, cityid: int) -> str | None:
+        """The name of city ``cityid`` when it is one of that country's, else None."""
+        c = models.City
+        name: str | None = self._connection.execute(
+            select(c.name).where(c.id == cityid, c.countrycode == countrycode)
+        ).scalar_one_or_none()
+        return name
 
     def throttle_records(self) -> list[ThrottleRecord]:
         """Every failed-login record, most recently blocked first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -89,6 +90,18 @@ def test_the_installed_wheel_serves_every_feature(tmp_path: Path) -> None:
             timeout=10,
         )
         assert len(reply.json()["result"]["list"]) == 3
+        # The console's templates and static files are package data: sign in and see the balance.
+        browser = requests.Session()
+        signin = browser.get(f"{url}/console/", timeout=10).text
+        token = re.search(r'name="csrf" value="([^"]*)"', signin)
+        assert token is not None and 'name="password"' in signin
+        balance_page = browser.post(
+            f"{url}/console/login",
+            data={"csrf": token.group(1), "user": USER, "password": PASSWORD},
+            timeout=10,
+        )
+        assert balance_page.status_code == 200 and 'id="balance">7.25<' in balance_page.text
+        assert browser.get(f"{url}/console/static/console.css", timeout=10).status_code == 200
     finally:
         stop_process(server)
     assert server.returncode == 0

@@ -144,3 +144,16 @@ def test_input_rules_refuse_with_a_reason(
 def test_input_rules_normalise() -> None:
     assert account_email(" Someone@Example.COM ") == "someone@example.com"
     assert balance("12.3") == Decimal("12.30")
+
+
+def test_the_console_city_search_and_name_look_up(store: Store) -> None:
+    madrid = 3117735
+    credentials = PasswordCredentials(*store.account())
+    console = store.core.console
+    assert (madrid, "Madrid") in console.findcities(CALLER, credentials, " es ", "Madrid")
+    assert console.findcities(CALLER, credentials, "ES", "  ") == []
+    assert console.findcities(CALLER, credentials, "ESP", "Madrid") == []
+    assert console.cityname(CALLER, credentials, "es", str(madrid)) == "Madrid"
+    assert console.cityname(CALLER, credentials, "FR", str(madrid)) is None
+    assert console.cityname(CALLER, credentials, "ES", "99999999999") is None
+    assert console.cityname(CALLER, credentials, "ES", "Madrid") is None

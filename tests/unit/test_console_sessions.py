@@ -138,8 +138,8 @@ def test_a_missing_or_wrong_form_token_does_not_match(given: str | None) -> None
 def signed_in(store: Store) -> tuple[str, str, str]:
     """A new account signed in to the console: (user, password, session token)."""
     user, password = store.account()
-    token = store.core.console.signin(CALLER, PasswordCredentials(user, password))
-    return user, password, token
+    started = store.core.console.signin(CALLER, PasswordCredentials(user, password))
+    return user, password, started.token
 
 
 def authenticate(store: Store, token: str | None) -> Authenticated:

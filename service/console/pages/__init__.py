@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import account, log, signup
+from . import accesses, account, addresses, connections, ip_filters, log, password, signup
 
-ROUTES = (*account.ROUTES, *log.ROUTES, *signup.ROUTES)
+ROUTES = (
+    *account.ROUTES,
+    *addresses.ROUTES,
+    *log.ROUTES,
+    *accesses.ROUTES,
+    *ip_filters.ROUTES,
+    *connections.ROUTES,
+    *password.ROUTES,
+    *signup.ROUTES,
+)
 signin_page = account.signin_page

@@ -39,7 +39,7 @@ def login(request: ConsoleRequest) -> Response:
         )
     response = redirect(ROOT)
     response.headers.append(
-        ("Set-Cookie", cookie(SESSION_COOKIE, outcome.value, secure=request.secure))
+        ("Set-Cookie", cookie(SESSION_COOKIE, outcome.value.token, secure=request.secure))
     )
     response.headers.append(
         ("Set-Cookie", cookie(SIGNIN_COOKIE, "", secure=request.secure, clear=True))

@@ -29,17 +29,19 @@ METHODS = (
 OUTCOMES = ("SUCCESS", "ERROR", *(code.name for code in ErrorCode))
 
 
-def _moment(text: str) -> datetime | None:
-    """A time typed in the filter form (``YYYY-MM-DDTHH:MM[:SS]`` or a date), in UTC."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+def _moment(text: str) -> datetime:
+    """A time typed in the filter form (``YYYY-MM-DDTHH:MM[:SS]`` or a date): UTC unless it
+    names its offset."""
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _cursor(text: str) -> tuple[datetime, int]:
-    """Where the previous page ended: ``<ISO time>_<id>``."""
+    """Where the previous page ended: ``<ISO time>_<id>`` (an id of at most 18 digits)."""
     moment, _, entry = text.rpartition("_")
-    if not entry.isascii() or not entry.isdigit():
+    if not (entry.isascii() and entry.isdigit() and len(entry) <= 18):
         raise ValueError(text)
-    return datetime.fromisoformat(moment).astimezone(UTC), int(entry)
+    return _moment(moment), int(entry)
 
 
 def cursor_text(cursor: tuple[datetime, int]) -> str:
@@ -118,7 +120,8 @@ def entry(request: ConsoleRequest) -> Response:
     try:
         found = request.read("apilogentry", entry=number)
     except UserApiError as error:
-        return request.render("entry.html", status_for(error), error=request.failure(error))
+        status = "404 Not Found" if error.code is ErrorCode.ACTION_REFUSED else status_for(error)
+        return request.render("entry.html", status, error=request.failure(error))
     return request.render("entry.html", entry=found)
 
 

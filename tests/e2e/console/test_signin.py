@@ -10,8 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 from playwright.sync_api import Page, expect
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from service.console.request import SESSION_COOKIE
 from service.store import models
 from tests.e2e.conftest import RunningServer
 from tests.tcp_proxy import free_port
@@ -48,6 +49,23 @@ def test_sign_in_shows_the_balance_and_the_api_log_shows_an_http_call(
     expect(page.locator("main")).to_contain_text("42.50")  # the answer's summary
     # The password is never logged.
     assert password not in page.content()
+
+
+def test_the_api_log_keeps_no_session_token(page: Page, server: RunningServer) -> None:
+    user, password = server.store.account()
+    sign_in(page, server, user, password)
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == SESSION_COOKIE)
+    entry = models.ApiLogEntry
+    query = select(entry.parameters, entry.result).where(
+        entry.api == "console", entry.method == "signin", entry.parameters.contains(user)
+    )
+
+    def signins() -> list[tuple[str, str | None]]:
+        with server.store.core.units.reading() as uow:
+            return [(parameters, result) for parameters, result in uow.connection.execute(query)]
+
+    assert eventually(lambda: len(signins()) == 1)
+    assert all(token not in parameters and result is None for parameters, result in signins())
 
 
 def test_a_wrong_password_is_refused_on_the_form(page: Page, server: RunningServer) -> None:
