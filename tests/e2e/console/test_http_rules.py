@@ -227,6 +227,15 @@ def test_head_answers_like_get_without_a_body(server: RunningServer) -> None:
 # The API log
 
 
+def test_a_cursor_past_the_largest_entry_id_is_a_page(server: RunningServer) -> None:
+    user, password = server.store.account()
+    session = http_sign_in(server, user, password)
+    cursor = "2026-01-01T00:00:00+00:00_999999999999999999"  # ids are 32-bit on PostgreSQL
+    page = session.get(f"{server.url}/console/log", params={"before": cursor}, timeout=TIMEOUT)
+    assert page.status_code == 200
+    assert "No request matches" in page.text
+
+
 def test_console_changes_are_logged_without_the_password(server: RunningServer) -> None:
     user, password = server.store.account()
     wrong = "not-the-password-" + password
