@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from ..domain.values import INT32_MAX
 from ..store.uow import UnitOfWorkFactory
 from .accounts import account_id
+
+# Entry ids are 32-bit (PostgreSQL's INTEGER refuses a larger value in a query).
+MAX_ENTRY_ID = INT32_MAX
 
 
 def log_entries(
@@ -96,6 +100,9 @@ def log_page(
 
     An index on (account_id, created_at) serves it: it reads the page and no more.
     """
+    if filters.before is not None and filters.before[1] > MAX_ENTRY_ID:
+        # Read as the largest id: only an entry with that very id and time could be left out.
+        filters = replace(filters, before=(filters.before[0], MAX_ENTRY_ID))
     wanted: dict[str, object] = asdict(filters)
     wanted["account_id"] = owner
     wanted["access_id"] = access_id
@@ -118,6 +125,8 @@ def log_entry(
     units: UnitOfWorkFactory, owner: int, access_id: int | None, entry: int
 ) -> dict[str, Any] | None:
     """The account's log entry ``entry`` (one of an access's calls when ``access_id`` is given)."""
+    if not 0 < entry <= MAX_ENTRY_ID:
+        return None
     wanted: dict[str, object] = {"id": entry, "account_id": owner, "access_id": access_id}
     with units.reading() as uow:
         found = uow.listings.api_log(wanted, 1)

@@ -34,6 +34,7 @@ def demo(context: Context, args: argparse.Namespace) -> None:
         "\nUser Management API\n"
         f"  WSDL:     http://{bind}/api/soap/?wsdl  (SOAP 1.2: /api/soap12/?wsdl)\n"
         f"  HTTP API: http://{bind}/api/http/?class=user&method=getbalance&user=...&password=...\n"
+        f"  Console:  http://{bind}/console/\n"
         f"  user:     {DEMO_USER}\n"
         f"  password: {demo_password}\n"
         "Stop with Ctrl-C.\n",

@@ -57,7 +57,9 @@ class Route:
     """A page or an action: its method, its path below /console/ and its handler.
 
     ``public`` routes need no session (sign-in, sign-up); ``action`` names the
-    change a POST makes, as the API log records it when its form is refused.
+    change a POST makes, as the API log records it when its form is refused;
+    ``enabled_by`` names the operator setting (a flag) without which the route
+    does not exist (404).
     """
 
     method: str
@@ -65,6 +67,7 @@ class Route:
     handler: PageHandler
     public: bool = False
     action: str | None = None
+    enabled_by: str | None = None
 
     def matches(self, method: str, path: str) -> bool:
         wanted = "GET" if method == "HEAD" else method
@@ -109,6 +112,16 @@ _STATUS = {
 }
 
 
+def refused_page(
+    request: ConsoleRequest, template: str, error: UserApiError, **values: str
+) -> Response:
+    """``template`` again, telling why ``error`` refused the form (Retry-After when blocked)."""
+    page = request.render(template, status_for(error), error=request.failure(error), **values)
+    if error.retry_after:
+        page.headers.append(("Retry-After", str(error.retry_after)))
+    return page
+
+
 def status_for(error: UserApiError) -> str:
     """The HTTP status of a page that reports ``error``."""
     if error.code in _REFUSED_LOGIN:
@@ -133,7 +146,9 @@ class Console:
         self._tokens = form_tokens
         self._read_body = read_body
         self._base_url = base_url
-        self._routes = routes
+        self._routes = [
+            r for r in routes if r.enabled_by is None or getattr(settings, r.enabled_by)
+        ]
         self._signin_page = signin_page  # what the console's address shows when signed out
         self._static = _static_files()
         self.renderer = Renderer(signup=settings.signup, root=ROOT)

@@ -111,11 +111,14 @@ class Listings:
                 continue
             if name == "before":
                 moment, last_id = cast(tuple[datetime, int], value)
+                # The first condition alone bounds the index range (neither SQLite nor
+                # PostgreSQL seeks on the OR): a deep page reads its page, not those before.
                 query = query.where(
+                    entry.created_at <= moment,
                     or_(
                         entry.created_at < moment,
                         and_(entry.created_at == moment, entry.id < last_id),
-                    )
+                    ),
                 )
             elif name == "since":
                 query = query.where(entry.created_at >= value)

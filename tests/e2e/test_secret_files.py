@@ -73,6 +73,10 @@ def test_demo_on_a_new_path_keeps_database_wal_and_shm_owner_only(tmp_path: Path
             except requests.ConnectionError:
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
+        # The demo prints the console's address beside the APIs'.
+        console = log.read_text().split("Console:  ", 1)[1].split()[0]
+        assert console == f"{url}/console/"
+        assert "Sign in" in requests.get(console, timeout=10).text
 
         def getbalance(password: str) -> object:
             params = {"class": "user", "method": "getbalance", "user": "demo@example.com"}

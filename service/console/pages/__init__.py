@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import accesses, account, addresses, connections, ip_filters, log, password
+from . import accesses, account, addresses, connections, ip_filters, log, password, signup
 
 ROUTES = (
     *account.ROUTES,
@@ -12,5 +12,6 @@ ROUTES = (
     *ip_filters.ROUTES,
     *connections.ROUTES,
     *password.ROUTES,
+    *signup.ROUTES,
 )
 signin_page = account.signin_page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...errors import ErrorCode
-from ..app import Route, cookie, status_for
+from ..app import Route, cookie, refused_page, status_for
 from ..forms import operation_fields
 from ..request import ROOT, SESSION_COOKIE, SIGNIN_COOKIE, ConsoleRequest, Response, redirect
 
@@ -13,11 +13,16 @@ _ENDED = {
     ErrorCode.ACCESS_DISABLED.name: "This login has been disabled.",
     ErrorCode.IP_NOT_ALLOWED.name: "This login may not be used from your address.",
 }
+# Where a successful sign-up leads: the sign-in form, with this notice.
+SIGNED_UP = ROOT + "?signedup=1"
 
 
 def signin_page(request: ConsoleRequest) -> Response:
     """The sign-in form (the console's address when signed out)."""
-    return request.render("signin.html", notice=_ENDED.get(request.query.get("ended", "")))
+    notice = _ENDED.get(request.query.get("ended", ""))
+    if request.query.get("signedup"):
+        notice = "Your account is open: sign in with its e-mail and password."
+    return request.render("signin.html", notice=notice)
 
 
 def login(request: ConsoleRequest) -> Response:
@@ -29,15 +34,9 @@ def login(request: ConsoleRequest) -> Response:
         user_agent=request.environ.get("HTTP_USER_AGENT"),
     )
     if outcome.error is not None:
-        page = request.render(
-            "signin.html",
-            status_for(outcome.error),
-            error=request.failure(outcome.error),
-            user=request.form.get("user", ""),
+        return refused_page(
+            request, "signin.html", outcome.error, user=request.form.get("user", "")
         )
-        if outcome.error.retry_after:
-            page.headers.append(("Retry-After", str(outcome.error.retry_after)))
-        return page
     response = redirect(ROOT)
     response.headers.append(
         ("Set-Cookie", cookie(SESSION_COOKIE, outcome.value.token, secure=request.secure))
