@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ..auth.credentials import Authenticator
+from ..auth.credentials import Authenticator, normalise_user
 from ..auth.passwords import Passwords
 from ..auth.sessions import new_token, token_digest, usable_token
 from ..contract import MAX_LENGTH
@@ -163,7 +163,7 @@ class ConsoleActions:
         if not password:
             raise UserApiError(ErrorCode.MISSING_PASSWORD)
         throttle = self._authenticator.throttle
-        keys = login_keys(email.strip().lower()[:254], caller.source_ip)
+        keys = login_keys(normalise_user(email)[: MAX_LENGTH["user"]], caller.source_ip)
         throttle.refuse_blocked(keys)
         throttle.failed(keys)
         address, secret = inputs.account_email(email), inputs.new_password(password)
