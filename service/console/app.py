@@ -24,6 +24,7 @@ from ..http.form import read_params
 from ..settings import Settings
 from .render import Renderer
 from .request import (
+    REFUSED_LOGIN,
     ROOT,
     SESSION_COOKIE,
     SIGNIN_COOKIE,
@@ -32,6 +33,7 @@ from .request import (
     Response,
     read_cookies,
     redirect,
+    status_for,
 )
 
 StartResponse = Callable[..., Any]
@@ -92,41 +94,6 @@ def cookie(name: str, value: str, *, secure: bool, clear: bool = False) -> str:
     if secure:
         parts.append("Secure")
     return "; ".join(parts)
-
-
-# Codes that refuse who is asking, rather than what was asked.
-_REFUSED_LOGIN = frozenset(
-    {
-        ErrorCode.INCORRECT_USER_PASSWORD,
-        ErrorCode.ACCESS_DISABLED,
-        ErrorCode.IP_NOT_ALLOWED,
-        ErrorCode.INVALID_FORM_TOKEN,
-        ErrorCode.SESSION_EXPIRED,
-    }
-)
-_STATUS = {
-    ErrorCode.TOO_MANY_ATTEMPTS: "429 Too Many Requests",
-    ErrorCode.INTERNAL_ERROR: "500 Internal Server Error",
-    ErrorCode.SERVICE_UNAVAILABLE: "503 Service Unavailable",
-    ErrorCode.MALFORMED_REQUEST: "400 Bad Request",
-}
-
-
-def refused_page(
-    request: ConsoleRequest, template: str, error: UserApiError, **values: str
-) -> Response:
-    """``template`` again, telling why ``error`` refused the form (Retry-After when blocked)."""
-    page = request.render(template, status_for(error), error=request.failure(error), **values)
-    if error.retry_after:
-        page.headers.append(("Retry-After", str(error.retry_after)))
-    return page
-
-
-def status_for(error: UserApiError) -> str:
-    """The HTTP status of a page that reports ``error``."""
-    if error.code in _REFUSED_LOGIN:
-        return "403 Forbidden"
-    return _STATUS.get(error.code, "422 Unprocessable Content")
 
 
 class Console:
@@ -282,7 +249,7 @@ class Console:
     def _unreadable(self, request: ConsoleRequest, error: UserApiError) -> Response:
         """A page that cannot be shown: the session ended under it (a change of its own can
         end it: an IP filter that leaves out this address), or the login may not see it."""
-        if error.code in _REFUSED_LOGIN:
+        if error.code in REFUSED_LOGIN:
             return self._ended(request, error)
         refused = error.code is ErrorCode.ACTION_REFUSED
         status = "403 Forbidden" if refused else status_for(error)

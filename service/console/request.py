@@ -19,12 +19,37 @@ from ..application.errors import Refused
 from ..dispatch.context import RequestContext
 from ..dispatch.dispatcher import Call, Dispatcher, Outcome
 from ..domain.credentials import PasswordCredentials, SessionCredentials
-from ..errors import UserApiError
+from ..errors import ErrorCode, UserApiError
 from .render import Renderer
 
 SESSION_COOKIE = "userapi_session"
 SIGNIN_COOKIE = "userapi_signin"
 ROOT = "/console/"
+
+
+# Codes that refuse who is asking, rather than what was asked.
+REFUSED_LOGIN = frozenset(
+    {
+        ErrorCode.INCORRECT_USER_PASSWORD,
+        ErrorCode.ACCESS_DISABLED,
+        ErrorCode.IP_NOT_ALLOWED,
+        ErrorCode.INVALID_FORM_TOKEN,
+        ErrorCode.SESSION_EXPIRED,
+    }
+)
+_STATUS = {
+    ErrorCode.TOO_MANY_ATTEMPTS: "429 Too Many Requests",
+    ErrorCode.INTERNAL_ERROR: "500 Internal Server Error",
+    ErrorCode.SERVICE_UNAVAILABLE: "503 Service Unavailable",
+    ErrorCode.MALFORMED_REQUEST: "400 Bad Request",
+}
+
+
+def status_for(error: UserApiError) -> str:
+    """The HTTP status of a page that reports ``error``."""
+    if error.code in REFUSED_LOGIN:
+        return "403 Forbidden"
+    return _STATUS.get(error.code, "422 Unprocessable Content")
 
 
 def read_cookies(environ: dict[str, Any]) -> dict[str, str]:
@@ -103,8 +128,24 @@ class ConsoleRequest:
         given = self.credentials if credentials is None else credentials
         return self.dispatcher.dispatch(context, lambda: Call(method, lambda: given, arguments))
 
-    def render(self, template: str, status: str = "200 OK", **values: Any) -> Response:
-        """A page from ``template`` with the request's common values."""
+    def render(
+        self,
+        template: str,
+        status: str = "200 OK",
+        *,
+        failed: UserApiError | None = None,
+        **values: Any,
+    ) -> Response:
+        """A page from ``template`` with the request's common values.
+
+        ``failed``: the page tells why it was refused, with that error's status
+        (and Retry-After when the caller is blocked).
+        """
+        headers = [("Content-Type", "text/html; charset=utf-8")]
+        if failed is not None:
+            status, values["error"] = status_for(failed), self.failure(failed)
+            if failed.retry_after:
+                headers.append(("Retry-After", str(failed.retry_after)))
         body = self.renderer.render(
             template,
             signed_in=self.signed_in,
@@ -112,7 +153,7 @@ class ConsoleRequest:
             path=self.path,
             **values,
         )
-        return Response(status, body, [("Content-Type", "text/html; charset=utf-8")])
+        return Response(status, body, headers)
 
     @staticmethod
     def failure(error: UserApiError) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain.access import OWN_LOGIN
-from ..app import Route, status_for
+from ..app import Route
 from ..request import ConsoleRequest, Response
 
 
@@ -31,7 +31,7 @@ def _answer(request: ConsoleRequest, method: str, notice: str, **arguments: Any)
     """Run the change; the page with ``notice`` (and a new secret, once) or the error."""
     outcome = request.change(method, "console", **arguments)
     if outcome.error is not None:
-        return _page(request, status_for(outcome.error), error=request.failure(outcome.error))
+        return _page(request, failed=outcome.error)
     return _page(request, notice=notice, created=outcome.value, created_name=arguments["name"])
 
 

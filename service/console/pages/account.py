@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...errors import ErrorCode
-from ..app import Route, cookie, refused_page, status_for
+from ..app import Route, cookie
 from ..forms import operation_fields
 from ..request import ROOT, SESSION_COOKIE, SIGNIN_COOKIE, ConsoleRequest, Response, redirect
 
@@ -34,8 +36,8 @@ def login(request: ConsoleRequest) -> Response:
         user_agent=request.environ.get("HTTP_USER_AGENT"),
     )
     if outcome.error is not None:
-        return refused_page(
-            request, "signin.html", outcome.error, user=request.form.get("user", "")
+        return request.render(
+            "signin.html", failed=outcome.error, user=request.form.get("user", "")
         )
     response = redirect(ROOT)
     response.headers.append(
@@ -62,13 +64,13 @@ def home(request: ConsoleRequest) -> Response:
     return request.render("home.html", balance=request.read("getbalance"))
 
 
-def _channels_page(request: ConsoleRequest, status: str = "200 OK", **message: str) -> Response:
+def _channels_page(request: ConsoleRequest, status: str = "200 OK", **values: Any) -> Response:
     return request.render(
         "channels.html",
         status,
         channels=request.read("getchannels"),
         fields=operation_fields("modifychannel"),
-        **message,
+        **values,
     )
 
 
@@ -86,9 +88,7 @@ def modifychannel(request: ConsoleRequest) -> Response:
         active=request.form.get("active"),
     )
     if outcome.error is not None:
-        return _channels_page(
-            request, status_for(outcome.error), error=request.failure(outcome.error)
-        )
+        return _channels_page(request, failed=outcome.error)
     state = "on" if request.form.get("active") == "1" else "off"
     return _channels_page(request, notice=f"Channel {request.form.get('channelname')} is {state}.")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pycountry
 
-from ..app import Route, status_for
+from ..app import Route
 from ..forms import operation_fields
 from ..request import ConsoleRequest, Response
 
@@ -19,7 +20,7 @@ def _page(
     request: ConsoleRequest,
     status: str = "200 OK",
     sent: dict[str, str] | None = None,
-    **message: str,
+    **values: Any,
 ) -> Response:
     """The addresses page. ``sent``: a refused add form's values, shown again.
 
@@ -41,7 +42,7 @@ def _page(
         search=search,
         cities=cities,
         sent=sent or {"countrycode": search["countrycode"]},
-        **message,
+        **values,
     )
 
 
@@ -66,9 +67,7 @@ def addaddress(request: ConsoleRequest) -> Response:
         arguments["cityname"] = found or arguments["cityname"]
     outcome = request.change("addaddress", "user", **arguments)
     if outcome.error is not None:
-        return _page(
-            request, status_for(outcome.error), request.form, error=request.failure(outcome.error)
-        )
+        return _page(request, sent=request.form, failed=outcome.error)
     return _page(request, notice=f"Address {outcome.value} added.")
 
 
@@ -77,7 +76,7 @@ def deleteaddress(request: ConsoleRequest) -> Response:
     idaddress = request.form.get("idaddress")
     outcome = request.change("deleteaddress", "user", idaddress=idaddress)
     if outcome.error is not None:
-        return _page(request, status_for(outcome.error), error=request.failure(outcome.error))
+        return _page(request, failed=outcome.error)
     return _page(request, notice=f"Address {idaddress} deleted.")
 
 

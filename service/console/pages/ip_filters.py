@@ -13,7 +13,7 @@ from typing import Any
 from ...application.errors import Refused
 from ...domain.access import OWN_LOGIN, AccessState
 from ...domain.ip import parse_ip, parse_network
-from ..app import Route, status_for
+from ..app import Route
 from ..request import ConsoleRequest, Response
 
 
@@ -26,7 +26,7 @@ def _filters(request: ConsoleRequest) -> tuple[list[str], list[tuple[str, list[s
 
 
 def _page(
-    request: ConsoleRequest, status: str = "200 OK", confirm: bool = False, **message: str
+    request: ConsoleRequest, status: str = "200 OK", confirm: bool = False, **values: Any
 ) -> Response:
     account, accesses = _filters(request)
     return request.render(
@@ -38,7 +38,7 @@ def _page(
         address=request.context.caller.source_ip,
         confirm=confirm,
         asked=request.form,
-        **message,
+        **values,
     )
 
 
@@ -53,7 +53,7 @@ def _answer(request: ConsoleRequest, method: str, done: str) -> Response:
     arguments: dict[str, Any] = {"network": network, "access": access or None}
     outcome = request.change(method, "console", **arguments)
     if outcome.error is not None:
-        return _page(request, status_for(outcome.error), error=request.failure(outcome.error))
+        return _page(request, failed=outcome.error)
     whose = f"the access {access}'s filter" if access else "the account's filter"
     left = "" if outcome.value else " It is empty now: every address may call."
     return _page(request, notice=f"{network.strip()} is {done} {whose}.{left}")
@@ -84,7 +84,7 @@ def allownetwork(request: ConsoleRequest) -> Response:
             f"{request.form.get('network', '').strip()} leaves out your address {address}: "
             "the console would sign you out at once. Nothing was added; confirm below to add it."
         )
-        return _page(request, status_for(unconfirmed), True, error=request.failure(unconfirmed))
+        return _page(request, confirm=True, failed=unconfirmed)
     return _answer(request, "allownetwork", "added to")
 
 

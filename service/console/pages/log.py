@@ -9,8 +9,8 @@ from ...contract import OPERATIONS
 from ...domain.api import Api
 from ...domain.ip import parse_ip
 from ...errors import ErrorCode, UserApiError
-from ..app import Route, status_for
-from ..request import ConsoleRequest, Response
+from ..app import Route
+from ..request import ConsoleRequest, Response, status_for
 
 # What the method filter offers: the operations, the token endpoint and the console's actions.
 METHODS = (

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...application.errors import Refused
-from ..app import Route, status_for
+from ..app import Route
 from ..request import ConsoleRequest, Response
 
 
-def _page(request: ConsoleRequest, status: str = "200 OK", **message: str) -> Response:
+def _page(request: ConsoleRequest, status: str = "200 OK", **values: Any) -> Response:
     assert request.signed_in is not None
     request.signed_in.as_owner()
-    return request.render("password.html", status, **message)
+    return request.render("password.html", status, **values)
 
 
 def password(request: ConsoleRequest) -> Response:
@@ -22,7 +24,7 @@ def changepassword(request: ConsoleRequest) -> Response:
     """Change the password; this session goes on, every other one of the account ends."""
     if request.form.get("newpassword") != request.form.get("repeat"):
         mismatch = Refused("the new password and its repetition differ")
-        return _page(request, status_for(mismatch), error=request.failure(mismatch))
+        return _page(request, failed=mismatch)
     outcome = request.change(
         "changepassword",
         "console",
@@ -30,7 +32,7 @@ def changepassword(request: ConsoleRequest) -> Response:
         newpassword=request.form.get("newpassword"),
     )
     if outcome.error is not None:
-        return _page(request, status_for(outcome.error), error=request.failure(outcome.error))
+        return _page(request, failed=outcome.error)
     notice = "Your password is changed. Every other session of your account has ended."
     return _page(request, notice=notice)
 

@@ -7,7 +7,7 @@ credential check and API log entry.
 
 from __future__ import annotations
 
-from ..app import Route, refused_page
+from ..app import Route
 from ..request import ConsoleRequest, Response, redirect
 from .account import SIGNED_UP
 
@@ -27,7 +27,7 @@ def signup(request: ConsoleRequest) -> Response:
         )
     outcome = request.change("signup", "console", request.password_credentials())
     if outcome.error is not None:
-        return refused_page(request, "signup.html", outcome.error, user=user)
+        return request.render("signup.html", failed=outcome.error, user=user)
     return redirect(SIGNED_UP)
 
 
