@@ -44,13 +44,18 @@ def _is_usage_error(result: subprocess.CompletedProcess[str], flag: str) -> None
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
+@pytest.fixture(scope="module")
+def aged_agent(store: Store, server: RunningServer) -> str:
+    """Three API log rows 10 days old, which no bad day count may purge (made once a store)."""
+    return _aged_log_rows(store, server, 10)
+
+
 @pytest.mark.parametrize("days", ["-3", "0", "-0", "36501", "1e3", "\uff13", "", "99" * 3000])
 def test_purge_with_a_bad_day_count_deletes_nothing(
-    store: Store, server: RunningServer, days: str
+    store: Store, aged_agent: str, days: str
 ) -> None:
-    agent = _aged_log_rows(store, server, 10)
     _is_usage_error(run(store, "logs-purge", "--days", days), "--days")
-    assert _kept(store, agent) == 3
+    assert _kept(store, aged_agent) == 3
 
 
 def test_purge_keeps_the_days_asked_for(store: Store, server: RunningServer) -> None:

@@ -6,12 +6,34 @@ import re
 import time
 from collections.abc import Callable
 
+import pytest
 import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningServer
 
 from .browser import browser, browser_context, page  # noqa: F401 (fixtures)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run on SQLite only.
+
+    They test the pages; the store under the console (sessions, the log's queries,
+    the city search, accesses and filters) runs on PostgreSQL too in the HTTP-level
+    console tests, the unit tests and the operator commands' tests.
+    """
+    on_postgresql = [
+        item
+        for item in items
+        if isinstance(item, pytest.Function)
+        and "browser" in item.fixturenames
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("store") == "postgresql"
+    ]
+    if on_postgresql:
+        config.hook.pytest_deselected(items=on_postgresql)
+        items[:] = [item for item in items if item not in on_postgresql]
+
 
 # The API log is written in batches (USERAPI_API_LOG_FLUSH_SECONDS, 1 s in tests).
 LOG_WAIT = 15.0
