@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..application.console import SignedIn
 from ..auth.sessions import FormTokens, new_token, usable_token
@@ -94,6 +95,25 @@ def cookie(name: str, value: str, *, secure: bool, clear: bool = False) -> str:
     if secure:
         parts.append("Secure")
     return "; ".join(parts)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _same_origin(origin: str, base_url: str) -> bool:
+    """True when ``origin`` (an Origin header) names the host and port the request came to.
+
+    The scheme is not compared: behind a proxy that ends TLS the service sees
+    http while the browser's page was https.
+    """
+    try:
+        sent, own = urlsplit(origin.strip()), urlsplit(base_url)
+        default = _DEFAULT_PORTS.get(sent.scheme)
+        if default is None or not sent.hostname or not own.hostname:
+            return False
+        return (sent.hostname, sent.port or default) == (own.hostname, own.port or default)
+    except ValueError:  # a port that is no number
+        return False
 
 
 class Console:
@@ -224,8 +244,16 @@ class Console:
     def _sent_from_here(
         self, request: ConsoleRequest, value: str | None, token_for: Callable[[str], str]
     ) -> bool:
-        """True when a POST carries its page's form token and no other site sent it."""
+        """True when a POST carries its page's form token and no other site sent it.
+
+        A browser names the page a form came from (``Origin``; ``null`` when it
+        will not say) and whether that page is on another site (``Sec-Fetch-Site``):
+        either one that points elsewhere refuses the form, whatever its token.
+        """
         if request.environ.get("HTTP_SEC_FETCH_SITE", "").lower() == "cross-site":
+            return False
+        origin = request.environ.get("HTTP_ORIGIN")
+        if origin is not None and not _same_origin(origin, self._base_url(request.environ)):
             return False
         return value is not None and self._tokens.matches(
             token_for(value), request.form.get("csrf")

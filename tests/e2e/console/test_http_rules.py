@@ -172,7 +172,13 @@ def test_a_change_sent_from_another_site_is_refused(server: RunningServer) -> No
     answer = change_channel(session, server, token, {"Sec-Fetch-Site": "cross-site"})
     assert answer.status_code == 403
     assert sms_active(server, user, password)
-    same_site = change_channel(session, server, token, {"Sec-Fetch-Site": "same-origin"})
+    for origin in ("http://evil.example", "null", f"{server.url}.evil.example", "garbage"):
+        answer = change_channel(session, server, token, {"Origin": origin})
+        assert answer.status_code == 403, origin
+    assert sms_active(server, user, password)
+    same_site = change_channel(
+        session, server, token, {"Sec-Fetch-Site": "same-origin", "Origin": server.url}
+    )
     assert same_site.status_code == 200
 
 
