@@ -101,17 +101,19 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _same_origin(origin: str, base_url: str) -> bool:
-    """True when ``origin`` (an Origin header) names the host and port the request came to.
+    """True when ``origin`` (an Origin header) names the host the request came to, and its
+    port when the request's Host names one.
 
-    The scheme is not compared: behind a proxy that ends TLS the service sees
-    http while the browser's page was https.
+    The scheme is not compared (behind a proxy that ends TLS the service sees
+    http while the browser's page was https), nor a port the proxy left out of Host.
     """
     try:
         sent, own = urlsplit(origin.strip()), urlsplit(base_url)
         default = _DEFAULT_PORTS.get(sent.scheme)
-        if default is None or not sent.hostname or not own.hostname:
+        if default is None or not sent.hostname or sent.hostname != own.hostname:
             return False
-        return (sent.hostname, sent.port or default) == (own.hostname, own.port or default)
+        port = sent.port or default
+        return own.port is None or port == own.port
     except ValueError:  # a port that is no number
         return False
 
