@@ -12,6 +12,7 @@ import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .domain.ip import parse_ip, parse_network
@@ -78,6 +79,21 @@ def _level(setting: Setting, raw: str) -> str:
     return level
 
 
+class Engine(StrEnum):
+    """A serving engine ``serve`` can run (service/engines)."""
+
+    GRANIAN = "granian"
+    GUNICORN = "gunicorn"
+
+
+def _engine(setting: Setting, raw: str) -> Engine:
+    name = raw.strip().lower() or setting.default
+    try:
+        return Engine(name)
+    except ValueError:
+        raise SettingsError(f"{setting.name} must be granian or gunicorn, got {name!r}") from None
+
+
 def _base_url(setting: Setting, raw: str) -> str:
     url = raw.strip()
     if url and not url.startswith(("http://", "https://")):
@@ -124,17 +140,29 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("USERAPI_BIND", "bind", "127.0.0.1:8000", "where `serve` listens", _text),
     Setting(
+        "USERAPI_ENGINE",
+        "engine",
+        Engine.GRANIAN,
+        "the serving engine `serve` runs: `granian` or `gunicorn` (`--engine` overrides it)",
+        _engine,
+    ),
+    Setting(
         "USERAPI_WORKERS",
         "workers",
-        # Sync workers (the proxy in front buffers slow clients). Three on two cores:
-        # a sync worker also waits (for the database's answer, for the client to close
-        # the connection after the answer), and a third fills those gaps. Measured
-        # with bench/run.py (README, Performance): more getbalance than two on SQLite
-        # and PostgreSQL; four serve more still, but lift a bare app's ceiling more.
-        3,
-        "gunicorn workers `serve` starts (`--workers` overrides it; see Performance)",
+        0,
+        "worker processes `serve` starts; 0: `WEB_CONCURRENCY` if set, else one per CPU core "
+        "under granian and one more under gunicorn (`--workers` overrides it; see Performance)",
         _whole,
-        1,
+        0,
+        256,
+    ),
+    Setting(
+        "WEB_CONCURRENCY",
+        "web_concurrency",
+        0,
+        "worker processes, as platforms set it; read when `USERAPI_WORKERS` is 0",
+        _whole,
+        0,
         256,
     ),
     Setting(
@@ -330,9 +358,11 @@ class Settings:
     """Everything the service reads from its environment."""
 
     database_url: str = _default("database_url")
-    # gunicorn's listening address and worker count (service/server.py).
+    # Where `serve` listens, under which engine, with how many workers (service/engines).
     bind: str = _default("bind")
+    engine: Engine = field(default=_default("engine"))
     workers: int = _default("workers")
+    web_concurrency: int = _default("web_concurrency")
     # Public URL written into the WSDL's soap:address; empty means "the URL the client used".
     public_url: str = _default("public_url")
     # Peers (addresses or networks) whose X-Forwarded-* headers are believed.

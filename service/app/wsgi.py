@@ -57,7 +57,7 @@ class UserManagementApp:
     def __init__(self, core: Core) -> None:
         self.core = core
         settings = core.settings
-        limits = BodyLimits(
+        self.limits = limits = BodyLimits(
             settings.max_body_bytes, settings.read_timeout, settings.request_timeout
         )
         dispatcher = Dispatcher(core.operations)

@@ -1,28 +1,30 @@
-"""``serve`` and ``demo``: the service in the foreground under gunicorn."""
+"""``serve`` and ``demo``: the service in the foreground under a serving engine."""
 
 from __future__ import annotations
 
 import argparse
 
 from ..application.accounts import DEMO_USER, reset_demo_account
-from ..settings import setting
+from ..settings import Engine, setting
 from .arguments import whole_number
-from .command import Context, Subcommands, add_command
+from .command import CommandError, Context, Subcommands, add_command
 from .db import db_upgrade
 
 
 def serve(context: Context, args: argparse.Namespace) -> None:
-    """Run the service under gunicorn in the foreground (SIGTERM stops it)."""
-    from ..server import Server, default_options
+    """Run the service in the foreground under granian or gunicorn (SIGTERM stops it)."""
+    from ..engines import Launch, run
 
     # Built for its checks of DATABASE_URL before the server starts; each worker builds its own.
     context.engine.dispose()
-    overrides = {}
-    if args.bind:
-        overrides["bind"] = args.bind
-    if args.workers is not None:
-        overrides["workers"] = args.workers
-    Server(default_options(context.settings), args.config, overrides).run()
+    if args.engine:
+        engine = Engine(args.engine)
+    else:
+        # A gunicorn config file (`serve --config deploy/gunicorn.conf.py`) names its engine.
+        engine = Engine.GUNICORN if args.config else context.settings.engine
+    if args.config and engine is not Engine.GUNICORN:
+        raise CommandError("--config is a gunicorn config file: use it with --engine gunicorn")
+    run(Launch(engine, args.bind, args.workers, args.config), context.settings)
 
 
 def demo(context: Context, args: argparse.Namespace) -> None:
@@ -46,13 +48,22 @@ def demo(context: Context, args: argparse.Namespace) -> None:
 
 def register(commands: Subcommands) -> None:
     """``serve`` and ``demo``."""
-    bind, workers = setting("bind"), setting("workers")
+    bind, workers, engine = setting("bind"), setting("workers"), setting("engine")
     for name, run in (("serve", serve), ("demo", demo)):
         sub = add_command(commands, name, run)
         sub.add_argument("--bind", help=f"HOST:PORT (default {bind.name}, or {bind.default})")
         sub.add_argument(
-            "--workers",
-            type=whole_number(workers.minimum, workers.maximum),
-            help=f"gunicorn workers (default {workers.name}, or {workers.default})",
+            "--engine",
+            choices=[choice.value for choice in Engine],
+            help=f"the serving engine (default {engine.name}, or {engine.default})",
         )
-        sub.add_argument("--config", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py")
+        sub.add_argument(
+            "--workers",
+            type=whole_number(1, workers.maximum),
+            help=f"worker processes (default {workers.name}, WEB_CONCURRENCY, or one per "
+            "CPU core under granian and one more under gunicorn)",
+        )
+        sub.add_argument(
+            "--config",
+            help="a gunicorn config file, e.g. deploy/gunicorn.conf.py (serves under gunicorn)",
+        )

@@ -1,4 +1,4 @@
-"""The read connection a worker's main thread keeps between calls, and its liveness check."""
+"""The read connections a process keeps between calls, and their liveness check."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ _INHERITED: list[Connection] = []
 class KeptConnection:
     """One read connection, kept out of the pool while calls keep coming.
 
-    A gunicorn sync worker serves every call on its main thread, one at a time:
-    keeping its read connection out of the pool saves the checkout, the reset on
-    return and the autocommit switch each way, about a tenth of getbalance.
+    A request thread serves one call at a time (a gunicorn sync worker's main
+    thread, one of a granian worker's threads): keeping its read connection out
+    of the pool saves the checkout, the reset on return and the autocommit switch
+    each way, about a tenth of getbalance.
 
     Liveness: a connection used again within PING_AFTER_IDLE seconds of its last
     use answered a moment ago and is trusted as it is; one that rested longer
@@ -71,3 +72,31 @@ class KeptConnection:
                 self._kept = None
             return
         self._last_used = time.monotonic()
+
+
+class KeptConnections:
+    """The kept read connections of a process's request threads.
+
+    A read takes one (the most recently used first, the likeliest to be alive
+    and not to need a ping), and gives it back when it ends, still connected:
+    a process keeps as many as it ever read with at once, whatever its server's
+    threads (gunicorn's sync worker: one; granian's threads come and go).
+    Taking and giving back are a list's pop and append, atomic under the GIL.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        """``engine``: the reading engine (store/database.reading_engine)."""
+        self._engine = engine
+        self._idle: list[KeptConnection] = []
+
+    def take(self) -> KeptConnection:
+        """An idle kept connection, or a new one."""
+        try:
+            return self._idle.pop()
+        except IndexError:
+            return KeptConnection(self._engine)
+
+    def give_back(self, kept: KeptConnection, connection: Connection, failed: bool) -> None:
+        """The read on ``kept`` ended (``failed``: its connection is discarded)."""
+        kept.release(connection, failed)
+        self._idle.append(kept)

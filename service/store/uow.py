@@ -6,10 +6,9 @@ retryable SERVICE_UNAVAILABLE code instead of a driver exception.
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -25,7 +24,7 @@ from .api_log import ApiLog
 from .channels import Channels
 from .cities import Cities
 from .database import reading_engine
-from .kept import KeptConnection
+from .kept import KeptConnections
 from .listings import Listings
 from .reads import Reads
 from .security import Security
@@ -195,9 +194,6 @@ class WritingUnitOfWork(UnitOfWork):
         self.session.commit()
 
 
-_MAIN = threading.main_thread()
-
-
 class UnitOfWorkFactory:
     """Builds units of work for reading or for writing on one engine."""
 
@@ -207,24 +203,18 @@ class UnitOfWorkFactory:
         self._write = sessionmaker(
             bind=engine.execution_options(writing=True), expire_on_commit=False
         )
-        self._kept = KeptConnection(self._read)  # the main thread's (store/kept.py)
+        self._kept = KeptConnections(self._read)  # store/kept.py
 
     def reading(self) -> ReadingUnitOfWork:
         """A unit of work for an operation that only reads.
 
         A Core connection, not an ORM session: reads need no identity map, and a
-        session costs several times the query on the per-call path. The main
-        thread keeps its connection between calls; other threads take one from
-        the pool and give it back.
+        session costs several times the query on the per-call path. Each thread
+        keeps its connection between calls.
         """
-        if threading.current_thread() is _MAIN:
-            return ReadingUnitOfWork(self._kept.connect, self._kept.release)
-        return ReadingUnitOfWork(self._read.connect, _close)
+        kept = self._kept.take()
+        return ReadingUnitOfWork(kept.connect, partial(self._kept.give_back, kept))
 
     def writing(self) -> WritingUnitOfWork:
         """A unit of work for an operation that writes (takes SQLite's write lock at once)."""
         return WritingUnitOfWork(self._write)
-
-
-def _close(connection: Connection, _failed: bool) -> None:
-    connection.close()

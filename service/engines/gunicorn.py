@@ -1,7 +1,9 @@
-"""Running the service under gunicorn: the packaged defaults and the embedded launcher.
+"""The gunicorn engine: the packaged defaults and the embedded launcher.
 
 ``deploy/gunicorn.conf.py`` starts from these defaults; ``python -m service
-serve`` uses them directly, or a config file given with ``--config``.
+serve --engine gunicorn`` uses them directly, or a config file given with ``--config``.
+Sync workers serve one request at a time and close each connection: put a
+buffering proxy (deploy/nginx.conf) in front of them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from gunicorn import util
 from gunicorn.app.base import Application
 from gunicorn.workers import sync
 
-from . import logs
-from .settings import Settings
+from .. import logs
+from ..settings import Engine, Settings
+from . import Launch, worker_count
 
 
 def default_options(settings: Settings) -> dict[str, Any]:
@@ -22,8 +25,8 @@ def default_options(settings: Settings) -> dict[str, Any]:
     return {
         "bind": settings.bind,
         # Sync workers: the proxy in front buffers slow clients.
-        "workers": settings.workers,
-        "worker_class": "service.server.SyncWorker",
+        "workers": worker_count(Engine.GUNICORN, settings),
+        "worker_class": "service.engines.gunicorn.SyncWorker",
         "timeout": 30,
         "graceful_timeout": 10,
         "keepalive": 2,
@@ -114,6 +117,13 @@ class Server(Application):
 
     def load(self) -> Any:
         """Build the WSGI application (once, in the master: preload_app)."""
-        from .app import create_app
+        from ..app import create_app
 
         return create_app()
+
+
+def run(launch: Launch, settings: Settings) -> None:
+    """Serve under gunicorn in the foreground: the defaults, then --config, then the launch."""
+    overrides: dict[str, Any] = {"bind": launch.bind, "workers": launch.workers}
+    overrides = {key: value for key, value in overrides.items() if value is not None}
+    Server(default_options(settings), launch.config_file, overrides).run()
