@@ -84,4 +84,7 @@ def server(launch: Launch, settings: Settings) -> Server:
 
 def run(launch: Launch, settings: Settings) -> None:
     """Serve under granian in the foreground until SIGTERM or SIGINT (SIGHUP: new workers)."""
+    # Imported once here: forked workers (and their respawns) start with the code loaded.
+    import service.app  # noqa: F401
+
     server(launch, settings).serve(target_loader=load_app)
