@@ -8,10 +8,12 @@ everywhere (throttle keys, IP filters, the API log, connection tracking).
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+@lru_cache(maxsize=4096)  # each call parses its client's address; the objects are immutable
 def parse_ip(text: str) -> IpAddress | None:
     """``text`` as an IP address (an IPv4-mapped one as its IPv4 address); None if it is none."""
     try:

@@ -48,6 +48,6 @@ def test_password_never_logged(store: Store, tmp_path_factory: pytest.TempPathFa
     finally:
         stop_server(server)
     text = server.log_text()
-    assert "DEBUG" in text or "Booting worker" in text  # the log was written
+    assert "Listening at" in text  # the log was written (either engine says so)
     assert CANARY not in text
     assert "Traceback" not in text
