@@ -44,15 +44,20 @@ def balance_call(server: RunningServer, user: str, password: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ["granian", "gunicorn"])
 def test_outage_and_recovery(
     store: Store,
     proxied_database: tuple[TcpProxy, str],
     tmp_path_factory: pytest.TempPathFactory,
+    engine: str,
 ) -> None:
     proxy, url = proxied_database
     user, password = store.account("5.55")
     server = start_server(
-        store, tmp_path_factory.mktemp("outage") / "server.log", {"DATABASE_URL": url}
+        store,
+        tmp_path_factory.mktemp("outage") / "server.log",
+        {"DATABASE_URL": url},
+        extra_args=("--engine", engine),
     )
     try:
         for _ in range(4):

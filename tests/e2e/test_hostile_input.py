@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import Store
-from tests.e2e.conftest import RunningServer
+from tests.e2e.conftest import RunningServer, start_server, stop_server
 from tests.e2e.soap import NS, SOAP_ENV, envelope, fields, post, raw_fault
 
 LEAKS = ("Traceback", "/work", "/usr/", "site-packages", "SELECT ", "sqlalchemy", "root:x:0")
@@ -59,6 +60,28 @@ def canary() -> Iterator[Canary]:
 @pytest.fixture
 def account(store: Store) -> tuple[str, str]:
     return store.account("42.00", password="Hostile-pw-canary-99")
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(
+    store: Store, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    running = start_server(
+        store,
+        tmp_path_factory.mktemp("gunicorn") / "server.log",
+        extra_args=("--engine", "gunicorn"),
+    )
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(params=["granian", "gunicorn"])
+def engine_server(request: pytest.FixtureRequest, server: RunningServer) -> RunningServer:
+    """The deadlines are the engine's: the default (granian) and gunicorn."""
+    if request.param == "granian":
+        return server
+    gunicorn: RunningServer = request.getfixturevalue("gunicorn_server")
+    return gunicorn
 
 
 def still_serves(server: RunningServer, account: tuple[str, str]) -> None:
@@ -273,8 +296,9 @@ def test_small_chunked_body_is_served(server: RunningServer, account: tuple[str,
 
 
 def test_lying_content_length_times_out_while_others_are_served(
-    server: RunningServer, account: tuple[str, str]
+    engine_server: RunningServer, account: tuple[str, str]
 ) -> None:
+    server = engine_server
     host, port = urlsplit(server.url).netloc.split(":")
     with socket.create_connection((host, int(port)), timeout=15) as stalled:
         stalled.sendall(head("/api/soap/", 1000) + b"<s:Envelope>")
@@ -287,8 +311,9 @@ def test_lying_content_length_times_out_while_others_are_served(
 
 
 def test_trickling_client_meets_the_total_deadline(
-    server: RunningServer, account: tuple[str, str]
+    engine_server: RunningServer, account: tuple[str, str]
 ) -> None:
+    server = engine_server
     host, port = urlsplit(server.url).netloc.split(":")
     started = time.monotonic()
     with socket.create_connection((host, int(port)), timeout=15) as slow:
@@ -312,7 +337,10 @@ def test_trickling_client_meets_the_total_deadline(
     still_serves(server, account)
 
 
-def test_slow_request_head_is_cut_off(server: RunningServer, account: tuple[str, str]) -> None:
+def test_slow_request_head_is_cut_off(
+    engine_server: RunningServer, account: tuple[str, str]
+) -> None:
+    server = engine_server
     host, port = urlsplit(server.url).netloc.split(":")
     with socket.create_connection((host, int(port)), timeout=15) as slow:
         slow.sendall(b"POST /api/soap/ HTTP/1.1\r\nHost: localhost\r\n")
@@ -321,6 +349,46 @@ def test_slow_request_head_is_cut_off(server: RunningServer, account: tuple[str,
         assert read_all(slow) == b""  # closed by the server, well before the test's 15 s
     still_serves(server, account)
     assert "Traceback" not in server.log_text()
+
+
+def test_idle_and_trickling_clients_leave_the_service_answering(
+    server: RunningServer, account: tuple[str, str]
+) -> None:
+    """The default engine with nothing in front: 50 connections that send nothing and 20 that
+    trickle a request head or body do not keep a valid call from being answered."""
+    host, port = urlsplit(server.url).netloc.split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(50)]
+    trickling = []
+    for number in range(20):
+        connection = socket.create_connection((host, int(port)), timeout=5)
+        if number % 2:
+            connection.sendall(b"POST /api/soap/ HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        else:
+            connection.sendall(head("/api/soap/", 1000) + b"<s:Envelope>")
+        trickling.append(connection)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.wait(0.3):
+            for connection in trickling:
+                with suppress(OSError):  # cut off by its deadline
+                    connection.sendall(b"x")
+
+    trickler = threading.Thread(target=trickle)
+    trickler.start()
+    try:
+        time.sleep(1)  # every slow client is in, and trickling
+        for _ in range(3):
+            started = time.monotonic()
+            still_serves(server, account)
+            # A liveness bound, not a speed claim: it is not waiting behind the slow clients.
+            assert time.monotonic() - started < 2
+    finally:
+        stop.set()
+        trickler.join()
+        for connection in idle + trickling:
+            connection.close()
+    still_serves(server, account)
 
 
 def test_bad_content_length_is_a_client_error(
