@@ -2,18 +2,22 @@
 
     .venv/bin/python bench/run.py [--seconds 5] [--rounds 3] [--connections 16]
                                   [--accounts 10000] [--scale-seconds 5] [--no-scale]
+                                  [--engines granian,gunicorn] [--no-peer]
                                   [--against DIR] [SCENARIO ...]
 
 Sets up a database (a temp SQLite file; or, when DATABASE_URL names a PostgreSQL
 server, a scratch database bench_<random> created there and dropped at the end)
 with --accounts accounts plus one account per stateful scenario (see
-bench/dataset.py). Every server runs under the same gunicorn settings
-(deploy/gunicorn.conf.py) on this machine's loopback, driven by wrk (apt-get
-install wrk; Lua scripts bench/soap.lua and bench/addaddress.lua). The
-baseline, a bare WSGI app (bench/baseline.py), runs throughout; each scenario's
-server runs in turn, measured in --rounds runs of --seconds, each right after a
-baseline run, and its ratio is its requests over the baseline's in those
-rounds: on a shared host whose speed drifts, both drift together.
+bench/dataset.py). Every scenario runs under each of --engines (`serve
+--engine`; gunicorn with deploy/gunicorn.conf.py) on this machine's loopback,
+driven by wrk (apt-get install wrk; Lua scripts bench/soap.lua and
+bench/addaddress.lua). The baseline, a bare WSGI app (bench/baseline.py) under
+gunicorn's sync workers, and the peer, node-soap answering getbalance with a
+constant (bench/peers/node-soap, `npm ci` there once; --no-peer skips it), run
+throughout; each scenario's server runs in turn, measured in --rounds runs of
+--seconds, each right after a baseline run and a peer run, and its ratios are
+its requests over the baseline's and the peer's in those rounds: on a shared
+host whose speed drifts, all drift together.
 
 Prints req/s (the mean of the rounds), p50 (their median), p99 (the worst) and
 errors per scenario with its ratio to the baseline, and the spread of the
@@ -46,11 +50,12 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -77,6 +82,8 @@ from tests.tcp_proxy import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+PEER = ROOT / "bench" / "peers" / "node-soap"
+ENGINES = ("granian", "gunicorn")
 SOAP_PATH = "/api/soap/"
 WARMUP_SECONDS = 2
 SCALE_ACCOUNTS = (100, 10_000, 100_000)
@@ -90,6 +97,7 @@ class Scenario:
     env: dict[str, str]
     operation: str = "getbalance"
     baseline: bool = False
+    engine: str = ENGINES[0]
     user: str = USER
     password: str = PASSWORD
     # The call's parameters besides the credentials; several sets are sent in turn.
@@ -151,6 +159,7 @@ class Result:
     p99_ms: float
     errors: int
     ratio_to_baseline: float | None = None
+    ratio_to_peer: float | None = None  # to node-soap's getbalance in the same rounds
     spread: tuple[float, float] | None = None  # the baseline's slowest and fastest run
     against_ratio: float | None = None  # the --against checkout's ratio in the same rounds
 
@@ -231,8 +240,13 @@ def start(
     if scenario.baseline:
         command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--bind", bind]
         command += ["--chdir", str(ROOT / "bench"), "baseline:app"]
+    elif scenario.engine == "gunicorn":
+        # --config selects gunicorn, also in a checkout from before --engine (--against).
+        config = code / CONFIG.relative_to(ROOT)
+        command = [sys.executable, "-m", "service", "serve", "--config", str(config)]
+        command += ["--bind", bind]
     else:
-        command = [sys.executable, "-m", "service", "serve", "--config", str(CONFIG)]
+        command = [sys.executable, "-m", "service", "serve", "--engine", scenario.engine]
         command += ["--bind", bind]
     process = subprocess.Popen(
         command,
@@ -253,6 +267,33 @@ def start(
             time.sleep(0.1)
     process.kill()
     raise SystemExit(f"{scenario.name}: the server did not start")
+
+
+@contextmanager
+def peer_serving() -> Iterator[str]:
+    """node-soap's constant getbalance (bench/peers/node-soap), a cluster of 2; host:port."""
+    if not (PEER / "node_modules").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PEER, check=True)
+    port = free_port()
+    process = subprocess.Popen(
+        ["node", "server.js", str(port), "2"],
+        cwd=PEER,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{SOAP_PATH}?wsdl", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("node-soap peer: the server did not start") from None
+                time.sleep(0.1)
+        yield f"127.0.0.1:{port}"
+    finally:
+        stop(process)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -313,8 +354,11 @@ def drain(address: str) -> None:
     returns once they are done, so the next measured run does not share the CPU
     with them.
     """
-    with urllib.request.urlopen(f"http://{address}/health", timeout=120):
-        pass
+    try:
+        with urllib.request.urlopen(f"http://{address}/health", timeout=120):
+            pass
+    except urllib.error.HTTPError:
+        pass  # answered all the same (the peer has no /health)
 
 
 def run_once(target: Target, seconds: int, connections: int) -> Result:
@@ -363,17 +407,20 @@ def serving(scenario: Scenario, env: dict[str, str], code: Path = ROOT) -> Itera
 
 def measure_paired(
     scenario: Scenario,
-    baseline: Target,
+    references: tuple[Target, Target | None],
     env: dict[str, str],
     workdir: Path,
     args: argparse.Namespace,
     seconds: int,
 ) -> tuple[Result, list[Result]]:
-    """The scenario in rounds, each right after a baseline run: its result and those runs.
+    """The scenario in rounds, each right after a baseline run (and a peer run, if there is a
+    peer): its result and the baseline's runs.
 
-    The ratio is the scenario's requests over the baseline's in the same rounds,
-    so a machine whose speed drifts during the run (a shared host) moves both.
+    The ratios are the scenario's requests over the baseline's and the peer's in
+    the same rounds, so a machine whose speed drifts during the run (a shared
+    host) moves all of them.
     """
+    baseline, peer = references
     print(f"  {scenario.name} ...", file=sys.stderr, flush=True)
     with ExitStack() as servers:
         targets = [
@@ -386,9 +433,12 @@ def measure_paired(
         for target in targets:
             warm_up(target, args.connections)
         base_runs: list[Result] = []
+        peer_runs: list[Result] = []
         runs: list[list[Result]] = [[] for _ in targets]
         for round_number in range(args.rounds):
             base_runs.append(run_once(baseline, seconds, args.connections))
+            if peer is not None:
+                peer_runs.append(run_once(peer, seconds, args.connections))
             # With --against the two checkouts take turns going first: neither always
             # runs right after the baseline.
             turn = list(zip(targets, runs, strict=True))
@@ -399,6 +449,9 @@ def measure_paired(
     ratios = [round(sum(r.requests_per_second for r in rs) / base, 3) for rs in runs]
     result = combined(scenario.name, runs[0])
     result.ratio_to_baseline = ratios[0]
+    if peer_runs:
+        ours = sum(r.requests_per_second for r in runs[0])
+        result.ratio_to_peer = round(ours / sum(r.requests_per_second for r in peer_runs), 3)
     result.against_ratio = ratios[1] if len(ratios) > 1 else None
     return result, base_runs
 
@@ -416,13 +469,17 @@ def machine() -> dict[str, object]:
 
 
 def print_table(title: str, rows: Iterable[tuple[str, Result, float | None]]) -> None:
-    """One line per result: label, req/s, p50, p99, errors and a ratio."""
-    print(f"{title:36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'ratio':>6}")
+    """One line per result: label, req/s, p50, p99, errors, a ratio and the ratio to node-soap."""
+    print(
+        f"{title:40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'ratio':>6}"
+        f" {'x node':>6}"
+    )
     for label, r, ratio in rows:
         shown = "" if ratio is None else f"{ratio:6.3f}"
+        peer = "" if r.ratio_to_peer is None else f"{r.ratio_to_peer:6.3f}"
         print(
-            f"{label:36} {r.requests_per_second:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f}"
-            f" {r.errors:6d} {shown:>6}"
+            f"{label:40} {r.requests_per_second:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f}"
+            f" {r.errors:6d} {shown:>6} {peer:>6}"
         )
 
 
@@ -449,8 +506,13 @@ def measure_all(
     """
     main_total = args.accounts + len(BENCH_ACCOUNTS)
     growth_points = () if args.no_scale else SCALE_ACCOUNTS
-    base_scenario, *chosen = [
+    base_scenario, *asked = [
         s for s in SCENARIOS if s.baseline or not args.scenarios or s.name in args.scenarios
+    ]
+    chosen = [
+        replace(scenario, name=f"{scenario.name} ({engine})", engine=engine)
+        for scenario in asked
+        for engine in args.engines
     ]
     getbalance = next(s for s in SCENARIOS if s.name == "getbalance")
     results: list[Result] = []
@@ -458,12 +520,18 @@ def measure_all(
     rows: list[Growth] = []
     base_runs: list[Result] = []
     print(f"  {base_scenario.name} ...", file=sys.stderr, flush=True)
-    with serving(base_scenario, env) as base_address:
+    with ExitStack() as references:
+        base_address = references.enter_context(serving(base_scenario, env))
         baseline = Target(base_scenario.name, workload(base_scenario, workdir), base_address)
         warm_up(baseline, args.connections)
+        peer = None
+        if not args.no_peer:
+            peer_address = references.enter_context(peer_serving())
+            peer = Target("node-soap", workload(getbalance, workdir), peer_address)
+            warm_up(peer, args.connections)
 
         def paired(scenario: Scenario, seconds: int) -> Result:
-            result, runs = measure_paired(scenario, baseline, env, workdir, args, seconds)
+            result, runs = measure_paired(scenario, (baseline, peer), env, workdir, args, seconds)
             base_runs.extend(runs)
             return result
 
@@ -512,8 +580,19 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="another checkout of the service, measured in the same rounds (before/after)",
     )
+    parser.add_argument(
+        "--engines",
+        type=lambda text: tuple(text.split(",")),
+        default=ENGINES,
+        help="serving engines to measure every scenario under (default granian,gunicorn)",
+    )
+    parser.add_argument(
+        "--no-peer", action="store_true", help="skip node-soap (bench/peers/node-soap)"
+    )
     parser.add_argument("scenarios", nargs="*", help="names (default: all)")
     args = parser.parse_args(argv)
+    if set(args.engines) - set(ENGINES):
+        parser.error(f"--engines: choose among {', '.join(ENGINES)}")
     unknown = set(args.scenarios) - {s.name for s in SCENARIOS}
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
@@ -564,9 +643,11 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("getbalance", "getbalance-no-api-log", "api log: {:.3f} of the throughput without it"),
     ]
-    for numerator, denominator, text in comparisons:
-        if {numerator, denominator} <= by_name.keys() and by_name[denominator] > 0:
-            print(text.format(by_name[numerator] / by_name[denominator]))
+    for engine in args.engines:
+        for numerator, denominator, text in comparisons:
+            names = (f"{numerator} ({engine})", f"{denominator} ({engine})")
+            if set(names) <= by_name.keys() and by_name[names[1]] > 0:
+                print(f"{engine}: " + text.format(by_name[names[0]] / by_name[names[1]]))
     if growth:
         print(
             f"\ncost as work grows ({args.rounds} rounds of {args.scale_seconds} s each, paired"
