@@ -21,10 +21,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.exc import DBAPIError, StatementError
 
-from .libpq import LibpqRead
-
 if TYPE_CHECKING:  # for annotations only
     from sqlalchemy.engine.interfaces import DBAPIModule
+
+    from .libpq import LibpqRead
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,9 @@ class PreparedRead:
         self, dialect: Dialect, dbapi_connection: Any, values: dict[str, Any], describe: bool
     ) -> tuple[Sequence[Sequence[Any]], tuple[Any, ...]]:
         if self._libpq is None:
+            # psycopg is imported by the first PostgreSQL read: a command on SQLite skips it.
+            from .libpq import LibpqRead
+
             # libpq numbers its parameters ($1, $2, ...): the same dialect, that paramstyle.
             numbered = cast(type[DefaultDialect], type(dialect))(paramstyle="numeric_dollar")
             form = self._statement.compile(dialect=numbered)

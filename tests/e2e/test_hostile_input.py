@@ -132,7 +132,13 @@ def status_of(raw: bytes) -> int:
 
 
 def head(path: str, length: int | None, extra: str = "") -> bytes:
-    lines = [f"POST {path} HTTP/1.1", "Host: localhost", "Content-Type: text/xml; charset=utf-8"]
+    # Connection: close: raw_http reads until the server closes (granian keeps connections alive).
+    lines = [
+        f"POST {path} HTTP/1.1",
+        "Host: localhost",
+        "Connection: close",
+        "Content-Type: text/xml; charset=utf-8",
+    ]
     if length is not None:
         lines.append(f"Content-Length: {length}")
     return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode()
