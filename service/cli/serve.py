@@ -15,8 +15,6 @@ def serve(context: Context, args: argparse.Namespace) -> None:
     """Run the service in the foreground under granian or gunicorn (SIGTERM stops it)."""
     from ..engines import Launch, run
 
-    # Built for its checks of DATABASE_URL before the server starts; each worker builds its own.
-    context.engine.dispose()
     if args.engine:
         engine = Engine(args.engine)
     else:
@@ -24,6 +22,8 @@ def serve(context: Context, args: argparse.Namespace) -> None:
         engine = Engine.GUNICORN if args.config else context.settings.engine
     if args.config and engine is not Engine.GUNICORN:
         raise CommandError("--config is a gunicorn config file: use it with --engine gunicorn")
+    # Built for its checks of DATABASE_URL before the server starts; each worker builds its own.
+    context.engine.dispose()
     run(Launch(engine, args.bind, args.workers, args.config), context.settings)
 
 
