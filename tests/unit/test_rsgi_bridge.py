@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from service.app.body import BodyLimits, read_body
@@ -74,7 +75,10 @@ def serve(headers: list[tuple[str, str]], protocol: Protocol) -> dict[str, Any]:
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"ok"]
 
-    asyncio.run(RsgiBridge(app, LIMITS, lambda: None).__rsgi__(Scope(headers), protocol))
+    # On a thread of its own: a session's Playwright keeps an event loop running on this one.
+    call = RsgiBridge(app, LIMITS, lambda: None).__rsgi__(Scope(headers), protocol)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, call).result()
     assert protocol.answer == (200, [("Content-Type", "text/plain")], b"ok")
     return seen
 
