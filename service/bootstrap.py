@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from .apilog.writer import ApiLogWriter
@@ -27,6 +27,7 @@ from .domain.session import SessionPolicy
 from .errors import UserApiError
 from .operations import UserOperations
 from .settings import Settings
+from .store.causes import database_cause
 from .store.database import make_engine
 from .store.uow import UnitOfWorkFactory
 
@@ -44,14 +45,19 @@ class Core:
     api_log: ApiLogWriter
     console: ConsoleActions
 
-    def database_ready(self) -> bool:
-        """True when the database answers a query (readiness)."""
+    def database_unready(self) -> str | None:
+        """Why the service cannot serve from its database (readiness), or None when it can.
+
+        The database must answer, and its schema be at or ahead of this package's.
+        """
+        from .store.migrate import Schema, schema  # Alembic loads on the first check only
+
         try:
             with self.units.reading() as uow:
-                uow.connection.execute(text("SELECT 1"))
-        except (DBAPIError, UserApiError):
-            return False
-        return True
+                state = schema(uow.connection)
+        except (DBAPIError, UserApiError) as error:
+            return database_cause(error) or "the database does not answer"
+        return None if state in (Schema.CURRENT, Schema.AHEAD) else f"the schema is {state.value}"
 
 
 class CoreParts:

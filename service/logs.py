@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 
 def where(error: BaseException) -> str:
@@ -26,10 +27,28 @@ def where(error: BaseException) -> str:
     return location
 
 
-def log_internal_error(error: BaseException) -> None:
-    """Record an unexpected error: its type and our line, never its text."""
+def log_internal_error(error: BaseException, cause: str | None = None) -> None:
+    """Record an unexpected error: its type, our line and a fixed phrase for its cause, never
+    its text."""
+    because = f": {cause}" if cause else ""
     logging.getLogger("service").error(
-        "internal error: %s at %s", type(error).__name__, where(error)
+        "internal error: %s at %s%s", type(error).__name__, where(error), because
+    )
+
+
+# At most one line per this many seconds while the database stays unavailable.
+UNAVAILABLE_EVERY = 10.0
+_unavailable_logged = [float("-inf")]
+
+
+def log_unavailable(cause: str | None) -> None:
+    """Record that a call found the database unavailable, at most every UNAVAILABLE_EVERY s."""
+    now = time.monotonic()
+    if now - _unavailable_logged[0] < UNAVAILABLE_EVERY:
+        return
+    _unavailable_logged[0] = now
+    logging.getLogger("service").warning(
+        "database unavailable: %s", cause or "it did not answer in time"
     )
 
 

@@ -94,6 +94,22 @@ def _engine(setting: Setting, raw: str) -> Engine:
         raise SettingsError(f"{setting.name} must be granian or gunicorn, got {name!r}") from None
 
 
+# The stores and the one PostgreSQL driver this service is built and tested for.
+_DATABASE_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgres", "postgresql", "postgresql+psycopg")
+
+
+def _database_url(setting: Setting, raw: str) -> str:
+    """A SQLite or PostgreSQL URL; anything else is named by its scheme, never echoed whole."""
+    url = raw.strip() or setting.default
+    scheme, separator, _ = url.partition("://")
+    if not separator or scheme not in _DATABASE_SCHEMES:
+        got = f"a {scheme}:// URL" if separator and scheme.isprintable() else "no database URL"
+        raise SettingsError(
+            f"{setting.name} must be sqlite:///PATH or postgresql://USER@HOST:PORT/NAME, got {got}"
+        )
+    return url
+
+
 def _base_url(setting: Setting, raw: str) -> str:
     url = raw.strip()
     if url and not url.startswith(("http://", "https://")):
@@ -136,7 +152,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sqlite:///var/usermanagement.sqlite3",
         "SQLite file (relative to the working directory) or "
         "`postgresql://user:pass@host:5432/db` (driven by psycopg 3)",
-        _text,
+        _database_url,
     ),
     Setting("USERAPI_BIND", "bind", "127.0.0.1:8000", "where `serve` listens", _text),
     Setting(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,8 @@ from ..http.openapi import openapi_json
 from .body import BodyLimits, read_body
 from .client import client_address, public_base_url
 from .soap import SoapRoute
+
+_log = logging.getLogger("service.health")
 
 SOAP_PATH = "/api/soap/"
 SOAP12_PATH = "/api/soap12/"
@@ -161,8 +164,11 @@ class UserManagementApp:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _plain(start_response, "200 OK", b"ok\n")
         if path == READY_PATH and method in ("GET", "HEAD"):
-            if self.core.database_ready():
+            unready = self.core.database_unready()
+            if unready is None:
                 return _plain(start_response, "200 OK", b"ready\n")
+            # The cause is the operator's (it names their setup), not the caller's.
+            _log.warning("not ready: %s", unready)
             return _plain(start_response, "503 Service Unavailable", b"database unavailable\n")
         return _plain(start_response, "404 Not Found", b"Not found.\n")
 

@@ -12,11 +12,12 @@ import sys
 from collections.abc import Sequence
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..application.errors import Refused
 from ..errors import UserApiError
 from ..settings import SettingsError
+from ..store.causes import database_cause
 from ..store.database import normalise_url
 from ..terminal import shown
 from . import (
@@ -80,15 +81,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, CommandError, Refused) as error:
         print(f"error: {shown(error)}", file=sys.stderr)
         return 1
-    except (OperationalError, UserApiError):
-        # UserApiError here is SERVICE_UNAVAILABLE: the unit of work could not reach it.
-        print(
-            f"error: cannot use the database at {_where(context.settings.database_url)}",
-            file=sys.stderr,
-        )
-        return 1
     except IntegrityError:
         print("error: the change conflicts with existing data", file=sys.stderr)
+        return 1
+    except (DBAPIError, UserApiError) as error:
+        # UserApiError here is SERVICE_UNAVAILABLE: the unit of work could not reach it.
+        unnamed = "it did not answer" if isinstance(error, UserApiError) else type(error).__name__
+        cause = database_cause(error) or unnamed
+        where = _where(context.settings.database_url)
+        print(f"error: cannot use the database at {where}: {cause}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -18,8 +18,9 @@ from ..contract import OPERATIONS
 from ..domain.credentials import CallCredentials
 from ..domain.values import Raw
 from ..errors import ErrorCode, UserApiError
-from ..logs import log_internal_error
+from ..logs import log_internal_error, log_unavailable
 from ..operations import UserOperations
+from ..store.causes import database_cause
 from .context import RequestContext
 
 # The JWT transport's login: not an operation of class ``user``, but called the same way.
@@ -78,8 +79,10 @@ class Dispatcher:
         Codecs call this for what fails before or after ``dispatch`` (writing an answer).
         """
         if not isinstance(error, UserApiError):
-            log_internal_error(error)
+            log_internal_error(error, database_cause(error))
             error = UserApiError(ErrorCode.INTERNAL_ERROR)
+        elif error.code is ErrorCode.SERVICE_UNAVAILABLE:
+            log_unavailable(database_cause(error))
         context.error_code = error.code.name
         context.result = None  # an answer that failed to be written has no result to log
         return Outcome(error=error)

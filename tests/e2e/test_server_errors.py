@@ -8,6 +8,7 @@ import pytest
 import requests
 import sqlalchemy
 
+from service.store.causes import NO_SCHEMA
 from tests.conftest import Store
 from tests.e2e.conftest import start_server, stop_server
 from tests.e2e.soap import envelope, fields, post, raw_fault
@@ -32,7 +33,11 @@ def test_unreachable_database_is_service_unavailable(
         )
     finally:
         stop_server(server)
-    assert "pw-canary" not in server.log_text()
+    text = server.log_text()
+    assert "pw-canary" not in text
+    # The operator reads why, once per outage rather than once per call.
+    assert "not ready: connection refused" in text
+    assert text.count("database unavailable: connection refused") == 1
 
 
 def test_a_broken_database_is_an_internal_error_with_a_clean_log(
@@ -49,6 +54,8 @@ def test_a_broken_database_is_an_internal_error_with_a_clean_log(
     log = tmp_path_factory.mktemp("broken") / "server.log"
     server = start_server(store, log, {"DATABASE_URL": url}, workers=1)
     try:
+        # Not ready: the database answers, but the service cannot serve from it.
+        assert requests.get(f"{server.url}/health/ready", timeout=10).status_code == 503
         body = envelope("getbalance", fields(user="a@example.com", password="pw-canary-2"))
         response = post(server.soap_url, body)
         assert raw_fault(response) == (
@@ -66,7 +73,10 @@ def test_a_broken_database_is_an_internal_error_with_a_clean_log(
                 connection.execute(sqlalchemy.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
             admin.dispose()
     text = server.log_text()
+    # Both lines name the cause in the operator's words.
+    assert f"not ready: {NO_SCHEMA}" in text
     assert text.count("internal error: ") == 1
+    assert f": {NO_SCHEMA}" in text.split("internal error: ", 1)[1].splitlines()[0]
     for leak in ("SELECT", "Traceback", "pw-canary-2", "/"):
         assert leak not in text.split("internal error: ", 1)[1].splitlines()[0]
     assert "SELECT" not in text and "Traceback" not in text and "pw-canary-2" not in text

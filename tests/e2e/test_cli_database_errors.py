@@ -1,0 +1,67 @@
+"""A database the CLI cannot use is one line on stderr that names the cause, never a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from service.store.causes import NO_SCHEMA
+from tests.conftest import Store
+from tests.e2e.test_cli import run
+
+SECRET = "pw-canary-3"
+WRONG_STORE = (
+    "DATABASE_URL must be sqlite:///PATH or postgresql://USER@HOST:PORT/NAME, got a {} URL"
+)
+
+
+def one_error_line(url: str) -> str:
+    """The command's only output, for a command that must fail on ``url``."""
+    result = run(None, "account", "list", DATABASE_URL=url)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert SECRET not in result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [
+        (f"mysql://root:{SECRET}@127.0.0.1:3306/test", "mysql://"),
+        (f"postgresql+psycopg2://postgres:{SECRET}@127.0.0.1/test", "postgresql+psycopg2://"),
+        (f"mariadb+pymysql://root:{SECRET}@127.0.0.1/test", "mariadb+pymysql://"),
+    ],
+)
+def test_a_store_it_does_not_drive_is_named_by_its_scheme(url: str, scheme: str) -> None:
+    assert one_error_line(url) == "error: " + WRONG_STORE.format(scheme)
+
+
+def test_the_cause_is_named(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    sqlite3.connect(empty).close()
+    empty.chmod(0o600)  # as the service keeps it: no warning beside the error
+    unmade = "/proc/no-such-folder/x.sqlite3"  # a folder that cannot be created, even by root
+    for url, shown in [
+        (f"sqlite:///{empty}", f"{empty}: {NO_SCHEMA}"),
+        (f"sqlite:///{unmade}", f"{unmade}: the SQLite file cannot be opened or created here"),
+        (
+            f"postgresql://postgres:{SECRET}@127.0.0.1:1/test",
+            "127.0.0.1:1/test: connection refused (is the server running, on that port?)",
+        ),
+    ]:
+        assert one_error_line(url) == f"error: cannot use the database at {shown}"
+
+
+def test_the_server_s_refusals_are_named(store: Store) -> None:
+    if store.name != "postgresql":
+        pytest.skip("a database server's refusals are PostgreSQL's")
+    server = store.url.rsplit("/", 1)[0].split("@", 1)[1]
+    for url, shown in [
+        (store.url.rsplit("/", 1)[0] + "/no_such_database", "the database does not exist"),
+        (f"postgresql://no_such_role:{SECRET}@{server}/test", "the database user does not exist"),
+    ]:
+        assert one_error_line(url).endswith(f"/{url.rsplit('/', 1)[1]}: {shown}")
