@@ -10,10 +10,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from .. import __version__
 from ..application.errors import Refused
 from ..errors import UserApiError
 from ..settings import SettingsError
@@ -36,6 +38,8 @@ from . import (
 )
 from .command import CommandError, Context
 
+# The console script pyproject.toml installs.
+SCRIPT = "usermanagement"
 # In the order `--help` lists them.
 GROUPS = (
     db,
@@ -53,10 +57,17 @@ GROUPS = (
 )
 
 
+def _program() -> str:
+    """How the operator called us: the installed script's name, else ``python -m service``."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return SCRIPT if name == SCRIPT else "python -m service"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m service", description="User Management API: operator commands."
+        prog=_program(), description="User Management API: operator commands."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in GROUPS:
         group.register(commands)

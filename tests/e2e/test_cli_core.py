@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import service.bootstrap
+from service import __version__
 from service.cli import _parser, main
 from service.settings import Argon2Parameters
 from tests.conftest import Store
@@ -37,6 +38,11 @@ def test_help_of_every_group_and_command_builds_nothing(
         main([*words, "--help"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("usage: python -m service")
+
+
+def test_version_is_the_package_s() -> None:
+    result = run(None, "--version", DATABASE_URL="nosuch://")
+    assert (result.returncode, result.stdout) == (0, f"python -m service {__version__}\n")
 
 
 @pytest.mark.parametrize(

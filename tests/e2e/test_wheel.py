@@ -13,6 +13,7 @@ import pytest
 import requests
 import zeep
 
+from service import __version__
 from tests.conftest import CHEAP_ARGON2
 from tests.e2e.conftest import stop_process
 from tests.tcp_proxy import free_port
@@ -54,6 +55,9 @@ def test_the_installed_wheel_serves_every_feature(tmp_path: Path) -> None:
     command = str(tmp_path / "venv" / "bin" / "usermanagement")
     located = run([str(python), "-c", "import service; print(service.__file__)"], home, env)
     assert str(tmp_path / "venv") in located.stdout
+    # The version written once in the package, and the script's own name in what it prints.
+    assert run([command, "--version"], home, env).stdout == f"usermanagement {__version__}\n"
+    assert wheel.name.startswith(f"usermanagement_service-{__version__}-")
     run([command, "db", "upgrade"], home, env)
     account = ["account", "create", USER, "--password", PASSWORD, "--balance", "7.25"]
     run([command, *account], home, env)
