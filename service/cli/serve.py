@@ -24,14 +24,27 @@ def serve(context: Context, args: argparse.Namespace) -> None:
         raise CommandError("--config is a gunicorn config file: use it with --engine gunicorn")
     # Built for its checks of DATABASE_URL before the server starts; each worker builds its own.
     context.engine.dispose()
+    _check_address(args.bind or context.settings.bind)
     run(Launch(engine, args.bind, args.workers, args.config), context.settings)
+
+
+def _check_address(bind: str) -> None:
+    """A CommandError when ``bind`` cannot be listened on (another server has it)."""
+    from ..engines import unavailable
+
+    why = unavailable(bind)
+    if why is not None:
+        raise CommandError(f"cannot listen on {bind}: {why}; choose another with --bind HOST:PORT")
 
 
 def demo(context: Context, args: argparse.Namespace) -> None:
     """Prepare the database, (re)set the demo account and serve."""
+    _check_address(args.bind or context.settings.bind)
     db_upgrade(context, args)
     demo_password = reset_demo_account(context.units, context.passwords)
     bind = args.bind or context.settings.bind
+    # Announce nothing for an address another server holds.
+    _check_address(bind)
     print(
         "\nUser Management API\n"
         f"  WSDL:     http://{bind}/api/soap/?wsdl  (SOAP 1.2: /api/soap12/?wsdl)\n"

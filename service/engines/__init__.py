@@ -10,9 +10,10 @@ that lives in its own module; the application (service/app) knows neither.
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass
 
-from ..settings import Engine, Settings
+from ..settings import Engine, Settings, SettingsError
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,33 @@ def worker_count(engine: Engine, settings: Settings, asked: int | None = None) -
     # connection): one more than the cores fills those gaps. granian's workers
     # hand every wait to Rust or to another thread: one per core.
     return cores + 1 if engine is Engine.GUNICORN else cores
+
+
+def split_bind(bind: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[v6]:PORT`` for IPv6) as granian takes it."""
+    host, _, port = bind.rpartition(":")
+    if not host or not (port.isascii() and port.isdigit()):
+        raise SettingsError(f"the address to bind must be HOST:PORT, got {bind!r}")
+    return host.strip("[]"), int(port)
+
+
+def unavailable(bind: str) -> str | None:
+    """Why ``bind`` cannot be listened on (another server holds it, no such address), or None.
+
+    Checked before a server starts, so that nothing is announced for an address
+    that belongs to someone else; the engine binds it a moment later.
+    """
+    host, port = split_bind(bind)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        return (error.strerror or type(error).__name__).lower()
+    return None
 
 
 def run(launch: Launch, settings: Settings) -> None:

@@ -32,8 +32,8 @@ from granian.log import LogLevels
 from granian.server.mp import MPServer as Server
 
 from .. import logs
-from ..settings import Engine, Settings, SettingsError
-from . import Launch, worker_count
+from ..settings import Engine, Settings
+from . import Launch, split_bind, worker_count
 from .rsgi import RsgiBridge
 
 APP = "service.app:create_app"
@@ -51,14 +51,6 @@ def load_app(_target: str) -> Any:
     gc.collect()
     gc.freeze()
     return bridge
-
-
-def split_bind(bind: str) -> tuple[str, int]:
-    """``HOST:PORT`` (``[v6]:PORT`` for IPv6) as granian takes it."""
-    host, _, port = bind.rpartition(":")
-    if not host or not (port.isascii() and port.isdigit()):
-        raise SettingsError(f"the address to bind must be HOST:PORT, got {bind!r}")
-    return host.strip("[]"), int(port)
 
 
 def server(launch: Launch, settings: Settings) -> Server:

@@ -7,8 +7,7 @@ import os
 import pytest
 
 from service.cli import main
-from service.engines import worker_count
-from service.engines.granian import split_bind
+from service.engines import split_bind, worker_count
 from service.settings import Engine, Settings, SettingsError
 
 
