@@ -15,7 +15,7 @@ def test_an_address_another_server_holds_is_refused(store: Store, command: str) 
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))
         other.listen()
-        bind = "127.0.0.1:{}".format(other.getsockname()[1])
+        bind = f"127.0.0.1:{other.getsockname()[1]}"
         result = run(store, command, "--bind", bind)
     assert result.returncode == 1
     assert result.stdout == ""  # demo printed no address and no password
