@@ -1,0 +1,74 @@
+"""The shipped nginx files pass this machine's ``nginx -t``, with a throwaway certificate."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+DEPLOY = Path(__file__).parents[2] / "deploy"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+@pytest.fixture(scope="module")
+def nginx() -> str:
+    if NGINX is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx is missing (.ci/run installs nginx-light)")
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    return NGINX
+
+
+def check(nginx: str, site: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``nginx -t`` on ``site`` included in a minimal main configuration of its own."""
+    certificate, key = tmp_path / "site.pem", tmp_path / "site.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=soap.example.com", "-keyout", str(key), "-out", str(certificate)],
+        check=True,
+        capture_output=True,
+    )
+    site = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {certificate};", site)
+    site = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", site)
+    (tmp_path / "site.conf").write_text(site)
+    temp = "".join(
+        f"    {kind}_temp_path {tmp_path / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
+        f"http {{\n    access_log off;\n{temp}    include {tmp_path / 'site.conf'};\n}}\n"
+    )
+    return subprocess.run(
+        [nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_site_passes_nginx_t(nginx: str, tmp_path: Path) -> None:
+    result = check(nginx, (DEPLOY / "nginx.conf").read_text(), tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_site_with_the_several_hosts_upstream_passes_nginx_t(
+    nginx: str, tmp_path: Path
+) -> None:
+    site = (DEPLOY / "nginx.conf").read_text()
+    upstream = re.compile(r"^upstream usermanagement \{.*?^\}\n", re.M | re.S)
+    several = upstream.search((DEPLOY / "nginx-upstream.conf").read_text())
+    assert several is not None and upstream.search(site) is not None
+    result = check(nginx, upstream.sub(several.group(0).replace("\\", "\\\\"), site), tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_broken_site_fails_nginx_t(nginx: str, tmp_path: Path) -> None:
+    # The check itself can fail: an unknown directive is reported.
+    site = (DEPLOY / "nginx.conf").read_text().replace("keepalive 16;", "no_such_directive 1;")
+    result = check(nginx, site, tmp_path)
+    assert result.returncode != 0 and "no_such_directive" in result.stderr
