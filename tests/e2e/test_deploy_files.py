@@ -26,9 +26,10 @@ def nginx() -> str:
 def check(nginx: str, site: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """``nginx -t`` on ``site`` included in a minimal main configuration of its own."""
     certificate, key = tmp_path / "site.pem", tmp_path / "site.key"
+    request = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subject = ["-subj", "/CN=soap.example.com", "-keyout", str(key), "-out", str(certificate)]
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=soap.example.com", "-keyout", str(key), "-out", str(certificate)],
+        [*request, *subject],
         check=True,
         capture_output=True,
     )
