@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from .. import process
 from ..dispatch.context import RequestContext
 from ..errors import UserApiError
+from ..metrics import metrics
 from ..store.api_log import COLUMNS
 from ..store.uow import UnitOfWorkFactory
 from .parameters import bounded, clean_parameters
@@ -128,6 +129,13 @@ class ApiLogWriter:
             dropped, self.dropped = self.dropped, 0
         if dropped:
             log.warning("api log: %d records dropped while the database was slow", dropped)
+            metrics().api_log_dropped.inc(dropped)
+        try:
+            return self._write_all(rows)
+        finally:
+            metrics().api_log_pending.set(len(self._pending))
+
+    def _write_all(self, rows: list[tuple[Any, ...]]) -> int:
         if not rows:
             return 0
         try:

@@ -20,6 +20,7 @@ from ..domain.caller import Caller
 from ..errors import UserApiError
 from ..http.api import JsonApi, error_payload
 from ..http.openapi import openapi_json
+from ..metrics import exposition, metrics, request_answered
 from .body import BodyLimits, read_body
 from .client import client_address, public_base_url
 from .soap import SoapRoute
@@ -30,6 +31,7 @@ SOAP_PATH = "/api/soap/"
 SOAP12_PATH = "/api/soap12/"
 HEALTH_PATH = "/health"
 READY_PATH = "/health/ready"
+METRICS_PATH = "/metrics"
 # The JSON transports, by path.
 JSON_PATHS = {"/api/http/": Api.HTTP, "/api/basic/": Api.BASIC, "/api/jwt/": Api.JWT}
 TOKEN_PATH = "/api/jwt/token"  # noqa: S105 (a path)
@@ -79,6 +81,7 @@ class UserManagementApp:
             pages.signin_page,
         )
         self._openapi = openapi_json()
+        metrics()  # made now: every series exists before the first request
 
     def _logged(
         self, environ: Environ, start_response: StartResponse, api: Api, handler: Handler
@@ -114,7 +117,9 @@ class UserManagementApp:
             assert outcome.error is not None
             body = self._internal_error(api, outcome.error, recording)
         context.bytes_out = sum(len(chunk) for chunk in body)
-        duration_ms = int((time.monotonic() - context.started) * 1000)
+        seconds = time.monotonic() - context.started
+        request_answered(api, context.method, context.error_code or "SUCCESS", seconds)
+        duration_ms = int(seconds * 1000)
         if context.recorded:
             self.core.api_log.record(context, duration_ms)
         return body
@@ -161,6 +166,12 @@ class UserManagementApp:
                 ],
             )
             return [self._openapi]
+        if path == METRICS_PATH and method in ("GET", "HEAD"):
+            content_type, text = exposition()
+            start_response(
+                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(text)))]
+            )
+            return [text]
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _plain(start_response, "200 OK", b"ok\n")
         if path == READY_PATH and method in ("GET", "HEAD"):

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..domain.throttle import ThrottleKey, ThrottleRecord, ThrottleState
 from ..errors import ErrorCode, UserApiError
+from ..metrics import metrics
 from ..settings import ThrottleSettings
 from ..store.uow import UnitOfWorkFactory, retry_if_lost
 
@@ -77,6 +78,9 @@ class LoginThrottle:
         over = failures - self._limit(record.key)
         blocked_until = record.blocked_until
         if over > 0:
+            metrics().throttle_blocks.labels(
+                "source" if record.key.email is None else "account"
+            ).inc()
             seconds = min(
                 self.policy.block_seconds * 2 ** min(over - 1, 20), self.policy.max_block_seconds
             )

@@ -19,6 +19,7 @@ from ..domain.credentials import CallCredentials
 from ..domain.values import Raw
 from ..errors import ErrorCode, UserApiError
 from ..logs import log_internal_error, log_unavailable
+from ..metrics import metrics
 from ..operations import UserOperations
 from ..store.causes import database_cause
 from .context import RequestContext
@@ -79,10 +80,14 @@ class Dispatcher:
         Codecs call this for what fails before or after ``dispatch`` (writing an answer).
         """
         if not isinstance(error, UserApiError):
-            log_internal_error(error, database_cause(error))
+            cause = database_cause(error)
+            log_internal_error(error, cause)
+            if cause is not None:
+                metrics().database_errors.labels("error").inc()
             error = UserApiError(ErrorCode.INTERNAL_ERROR)
         elif error.code is ErrorCode.SERVICE_UNAVAILABLE:
             log_unavailable(database_cause(error))
+            metrics().database_errors.labels("unavailable").inc()
         context.error_code = error.code.name
         context.result = None  # an answer that failed to be written has no result to log
         return Outcome(error=error)

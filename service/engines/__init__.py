@@ -13,6 +13,7 @@ import os
 import socket
 from dataclasses import dataclass
 
+from ..metrics import use_folder
 from ..settings import Engine, Settings, SettingsError
 
 
@@ -68,6 +69,7 @@ def unavailable(bind: str) -> str | None:
 
 def run(launch: Launch, settings: Settings) -> None:
     """Serve in the foreground until SIGTERM or SIGINT."""
+    use_folder()  # before any worker starts: they all write their metrics there
     if launch.engine is Engine.GUNICORN:
         from .gunicorn import run as run_gunicorn
 

@@ -31,7 +31,7 @@ from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server.mp import MPServer as Server
 
-from .. import logs
+from .. import logs, metrics
 from ..settings import Engine, Settings
 from . import Launch, split_bind, worker_count
 from .rsgi import RsgiBridge
@@ -44,8 +44,14 @@ def load_app(_target: str) -> Any:
     from ..app import create_app
 
     app = create_app()
-    # The API log is written when the worker leaves gracefully (SIGTERM, SIGINT, a reload).
-    bridge = RsgiBridge(app, app.limits, app.core.api_log.stop)
+
+    def leaving() -> None:
+        metrics.flush()
+        app.core.api_log.stop()
+
+    # The metrics and the API log are written when the worker leaves gracefully (SIGTERM,
+    # SIGINT, a reload): atexit does not run in granian's workers.
+    bridge = RsgiBridge(app, app.limits, leaving)
     logs.install("_granian", "service")
     # Start-up objects out of the collector's way (DESIGN, platform notes).
     gc.collect()

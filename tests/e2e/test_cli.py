@@ -91,7 +91,10 @@ def test_unreachable_database(store: Store) -> None:
         DATABASE_URL="postgresql://postgres:hunter2@127.0.0.1:1/nowhere",
     )
     assert result.returncode == 1
-    assert result.stderr == "error: cannot use the database at 127.0.0.1:1/nowhere\n"
+    assert result.stderr == (
+        "error: cannot use the database at 127.0.0.1:1/nowhere: "
+        "connection refused (is the server running, on that port?)\n"
+    )
 
 
 def test_operator_adds_a_town_and_addresses_use_it(store: Store) -> None:
