@@ -10,9 +10,16 @@ secret parameters are blanked in every message.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import sys
 import time
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+# The request a line is written for (set by the application around each request).
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 def where(error: BaseException) -> str:
@@ -32,7 +39,11 @@ def log_internal_error(error: BaseException, cause: str | None = None) -> None:
     its text."""
     because = f": {cause}" if cause else ""
     logging.getLogger("service").error(
-        "internal error: %s at %s%s", type(error).__name__, where(error), because
+        "internal error: %s at %s%s",
+        type(error).__name__,
+        where(error),
+        because,
+        extra={"error": type(error).__name__},
     )
 
 
@@ -64,11 +75,14 @@ class LogHygiene(logging.Filter):
     """Blanks secret parameters and replaces a traceback with the exception's type and place."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Keep the record, cleaned."""
+        """Keep the record, cleaned, with the request it was written for."""
         message = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
+            record.error = type(error).__name__
             message = f"{message} ({type(error).__name__} at {where(error)})"
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get()
         record.msg = redact(message)
         record.args = None
         record.exc_info = None
@@ -86,3 +100,55 @@ def install(*names: str) -> None:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+
+
+def _time(record: logging.LogRecord) -> str:
+    moment = datetime.fromtimestamp(record.created, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and the request and error class
+    when there are some (the record is cleaned by LogHygiene first)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        line: dict[str, object] = {
+            "time": _time(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for extra in ("request_id", "error"):
+            value = getattr(record, extra, None)
+            if value is not None:
+                line[extra] = value
+        return json.dumps(line, ensure_ascii=False)
+
+
+class TextLines(logging.Formatter):
+    """Lines for a person: time, level, message, and the request id when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of text."""
+        request = getattr(record, "request_id", None)
+        suffix = f" [request {request}]" if request else ""
+        return f"{_time(record)} {record.levelname} {record.getMessage()}{suffix}"
+
+
+def configure(level: str, fmt: str) -> None:
+    """Send the service's own log lines to stderr at ``level``, as JSON or text (idempotent)."""
+    logger = logging.getLogger("service")
+    logger.setLevel(level)
+    logger.propagate = False
+    install("service")
+    formatter = JsonLines() if fmt == "json" else TextLines()
+    for handler in logger.handlers:
+        if getattr(handler, "_service", False):
+            handler.setFormatter(formatter)
+            return
+    handler = logging.StreamHandler(sys.stderr)
+    handler._service = True  # type: ignore[attr-defined]
+    handler.setFormatter(formatter)
+    handler.addFilter(_FILTER)
+    logger.addHandler(handler)

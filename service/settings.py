@@ -79,6 +79,14 @@ def _level(setting: Setting, raw: str) -> str:
     return level
 
 
+def _choice(setting: Setting, raw: str) -> str:
+    value = raw.strip().lower() or setting.default
+    if value not in setting.choices:
+        *first, last = setting.choices
+        raise SettingsError(f"{setting.name} must be {', '.join(first)} or {last}, got {value!r}")
+    return value
+
+
 class Engine(StrEnum):
     """A serving engine ``serve`` can run (service/engines)."""
 
@@ -218,9 +226,17 @@ SETTINGS: tuple[Setting, ...] = (
         "USERAPI_LOG_LEVEL",
         "log_level",
         "INFO",
-        "log level",
+        "level of the service's own log lines and the engine's (one line per request at INFO)",
         _level,
         choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+    ),
+    Setting(
+        "USERAPI_LOG_FORMAT",
+        "log_format",
+        "json",
+        "`json`: one JSON object per line on stderr; `text`: lines for a person (`demo` uses it)",
+        _choice,
+        choices=("json", "text"),
     ),
     Setting(
         "USERAPI_MAX_BODY_BYTES",
@@ -387,6 +403,7 @@ class Settings:
     city_population_cutoff: int = _default("city_population_cutoff")
     argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
     log_level: str = _default("log_level")
+    log_format: str = _default("log_format")
     max_body_bytes: int = _default("max_body_bytes")
     # Seconds for each read of a request, and for its head and its body each.
     read_timeout: float = _default("read_timeout")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -20,12 +21,19 @@ from ..domain.caller import Caller
 from ..errors import UserApiError
 from ..http.api import JsonApi, error_payload
 from ..http.openapi import openapi_json
+from ..logs import configure as configure_logs
+from ..logs import request_id
 from ..metrics import exposition, metrics, request_answered
 from .body import BodyLimits, read_body
 from .client import client_address, public_base_url
+from .requestlog import RequestLines
 from .soap import SoapRoute
 
 _log = logging.getLogger("service.health")
+# A caller's X-Request-Id that is kept (else the service makes one), and a W3C traceparent.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_TRACEPARENT = re.compile(r"[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
+_NO_TRACE = "0" * 32
 
 SOAP_PATH = "/api/soap/"
 SOAP12_PATH = "/api/soap12/"
@@ -81,6 +89,7 @@ class UserManagementApp:
             pages.signin_page,
         )
         self._openapi = openapi_json()
+        self._lines = RequestLines(settings.log_level, settings.log_format)
         metrics()  # made now: every series exists before the first request
 
     def _logged(
@@ -96,32 +105,49 @@ class UserManagementApp:
             environ.get("HTTP_USER_AGENT"),
             bytes_in=int(length) if length.isdigit() else 0,
         )
+        # The caller's own request id and trace are kept, when well-formed (DESIGN, section 6).
+        incoming = environ.get("HTTP_X_REQUEST_ID")
+        if incoming is not None and _REQUEST_ID.fullmatch(incoming):
+            context.request_id = incoming
+        traceparent = environ.get("HTTP_TRACEPARENT")
+        trace = _TRACEPARENT.fullmatch(traceparent) if traceparent is not None else None
+        if trace is not None and trace.group(1) != _NO_TRACE:
+            context.trace_id = trace.group(1)
+        else:
+            traceparent = None
+        echoed = [("X-Request-Id", context.request_id)]
+        if traceparent is not None:
+            echoed.append(("traceparent", traceparent))
 
         def recording(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
             context.http_status = int(status[:3])
-            headers = [*headers, ("X-Request-Id", context.request_id)]
-            return start_response(status, headers, *exc_info)
+            return start_response(status, [*headers, *echoed], *exc_info)
 
+        current = request_id.set(context.request_id)
         try:
-            iterable = handler(environ, recording, context)
             try:
-                body = list(iterable)
-            finally:
-                close = getattr(iterable, "close", None)
-                if close is not None:
-                    close()
-        except Exception as error:
-            # The codecs answer every failure they know; this is the last resort,
-            # still in the API's own format, never the server's HTML error page.
-            outcome = self._dispatcher.failed(context, error)
-            assert outcome.error is not None
-            body = self._internal_error(api, outcome.error, recording)
+                iterable = handler(environ, recording, context)
+                try:
+                    body = list(iterable)
+                finally:
+                    close = getattr(iterable, "close", None)
+                    if close is not None:
+                        close()
+            except Exception as error:
+                # The codecs answer every failure they know; this is the last resort,
+                # still in the API's own format, never the server's HTML error page.
+                outcome = self._dispatcher.failed(context, error)
+                assert outcome.error is not None
+                body = self._internal_error(api, outcome.error, recording)
+        finally:
+            request_id.reset(current)
         context.bytes_out = sum(len(chunk) for chunk in body)
         seconds = time.monotonic() - context.started
-        request_answered(api, context.method, context.error_code or "SUCCESS", seconds)
-        duration_ms = int(seconds * 1000)
+        code = context.error_code or "SUCCESS"
+        request_answered(api, context.method, code, seconds)
         if context.recorded:
-            self.core.api_log.record(context, duration_ms)
+            self.core.api_log.record(context, int(seconds * 1000))
+        self._lines.write(context, code, seconds)
         return body
 
     def _internal_error(
@@ -186,4 +212,6 @@ class UserManagementApp:
 
 def create_app() -> UserManagementApp:
     """Build the application from the environment (gunicorn's entry point)."""
-    return UserManagementApp(build_core())
+    core = build_core()
+    configure_logs(core.settings.log_level, core.settings.log_format)
+    return UserManagementApp(core)

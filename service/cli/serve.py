@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from ..application.accounts import DEMO_USER, reset_demo_account
 from ..settings import Engine, setting
@@ -56,6 +57,8 @@ def demo(context: Context, args: argparse.Namespace) -> None:
         flush=True,
     )
     args.bind = bind
+    # Lines for the person at the terminal, unless the environment asks otherwise.
+    os.environ.setdefault("USERAPI_LOG_FORMAT", "text")
     serve(context, args)
 
 

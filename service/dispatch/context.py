@@ -51,6 +51,8 @@ class RequestContext:
     caller: Caller
     user_agent: str | None = None
     request_id: str = field(default_factory=_request_ids.new)
+    # The W3C trace the caller's traceparent named, if any.
+    trace_id: str | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     started: float = field(default_factory=time.monotonic)
     api_class: str | None = None

@@ -218,7 +218,7 @@ class ApiLogEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[str] = mapped_column(String(32))
+    request_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     source_ip: Mapped[str] = mapped_column(String(45))
     api: Mapped[str] = mapped_column(String(16))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -77,6 +78,11 @@ def test_a_broken_database_is_an_internal_error_with_a_clean_log(
     assert f"not ready: {NO_SCHEMA}" in text
     assert text.count("internal error: ") == 1
     assert f": {NO_SCHEMA}" in text.split("internal error: ", 1)[1].splitlines()[0]
+    # The error's line names the request that met it and the exception's class.
+    (line,) = [json.loads(x) for x in text.splitlines() if "internal error: " in x]
+    assert line["level"] == "ERROR"
+    assert line["request_id"] == response.headers["X-Request-Id"]
+    assert line["error"] in ("OperationalError", "ProgrammingError")
     for leak in ("SELECT", "Traceback", "pw-canary-2", "/"):
         assert leak not in text.split("internal error: ", 1)[1].splitlines()[0]
     assert "SELECT" not in text and "Traceback" not in text and "pw-canary-2" not in text
