@@ -6,9 +6,9 @@ import argparse
 
 from ..application import accesses
 from ..domain.access import OWN_LOGIN, AccessState
-from ..terminal import line, shown
+from ..terminal import json_line, line, shown
 from .arguments import access_name, email
-from .command import Context, Subcommands, add_command, add_group
+from .command import Context, Subcommands, add_command, add_group, add_json_flag
 
 
 def access_create(context: Context, args: argparse.Namespace) -> None:
@@ -25,6 +25,19 @@ def access_list(context: Context, args: argparse.Namespace) -> None:
     """List an account's API accesses with their last use (connection tracking)."""
     for access in accesses.accesses(context.units, args.email):
         login = access.login or f"{args.email} (own login)"
+        if args.json:
+            used = access.last_used_at
+            record: dict[str, str | None] = {
+                "name": access.name,
+                "login": access.login or args.email,
+                "state": str(access.state),
+                "last_used_at": used.isoformat() if used else None,
+                "last_source_ip": access.last_source_ip,
+                "last_api": access.last_api,
+                "last_method": access.last_method,
+            }
+            print(json_line(record))
+            continue
         last = "never used"
         if access.last_used_at is not None:
             last = (
@@ -62,6 +75,7 @@ def register(commands: Subcommands) -> None:
     sub.add_argument("--name", type=access_name, required=True)
     sub = add_command(access, "list", access_list)
     sub.add_argument("email", type=email)
+    add_json_flag(sub)
     for name, run in (
         ("enable", access_enable),
         ("disable", access_disable),

@@ -6,9 +6,9 @@ import argparse
 from decimal import Decimal
 
 from ..application import accounts
-from ..terminal import line, shown
+from ..terminal import json_line, line, shown
 from .arguments import amount, email, password
-from .command import Context, Subcommands, add_command, add_group
+from .command import Context, Subcommands, add_command, add_group, add_json_flag
 from .prompt import CREDENTIAL_HELP, new_password
 
 
@@ -47,7 +47,10 @@ def account_enable(context: Context, args: argparse.Namespace) -> None:
 def account_list(context: Context, args: argparse.Namespace) -> None:
     """List the accounts with their balances and address counts."""
     for address, balance, addresses in accounts.accounts(context.units):
-        print(line(address, balance, f"{addresses} addresses"))
+        if args.json:
+            print(json_line({"email": address, "balance": str(balance), "addresses": addresses}))
+        else:
+            print(line(address, balance, f"{addresses} addresses"))
 
 
 def register(commands: Subcommands) -> None:
@@ -63,7 +66,7 @@ def register(commands: Subcommands) -> None:
     sub = add_command(account, "set-password", account_set_password)
     sub.add_argument("email", type=email)
     sub.add_argument("--password", type=password, help=CREDENTIAL_HELP)
-    add_command(account, "list", account_list)
+    add_json_flag(add_command(account, "list", account_list))
     for name, run in (("disable", account_disable), ("enable", account_enable)):
         sub = add_command(account, name, run)
         sub.add_argument("email", type=email)

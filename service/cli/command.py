@@ -40,6 +40,13 @@ def add_command(parent: Subcommands, name: str, run: Run) -> argparse.ArgumentPa
     return sub
 
 
+def add_json_flag(command: argparse.ArgumentParser) -> None:
+    """``--json``: the listing as one JSON object a line, beside its tab-separated text."""
+    command.add_argument(
+        "--json", action="store_true", help="one JSON object a line instead of tab-separated text"
+    )
+
+
 def add_group(parent: Subcommands, name: str, help_text: str) -> Subcommands:
     """Register the command group ``name``; returns where its commands go."""
     return parent.add_parser(name, help=help_text).add_subparsers(required=True)

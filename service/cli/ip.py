@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from ..application import networks
-from ..terminal import line, shown
+from ..terminal import json_line, line, shown
 from .arguments import access_name, email, network
-from .command import Context, Subcommands, add_command, add_group
+from .command import Context, Subcommands, add_command, add_group, add_json_flag
 
 
 def _show_filter(args: argparse.Namespace, allowed: list[str]) -> None:
@@ -29,6 +29,11 @@ def ip_deny(context: Context, args: argparse.Namespace) -> None:
 def ip_list(context: Context, args: argparse.Namespace) -> None:
     """Show the account's IP filter and its accesses'."""
     filters = networks.ip_filters(context.units, args.email)
+    if args.json:
+        print(json_line({"filter": "account", "allowed": filters.account}))
+        for name, allowed in filters.accesses:
+            print(json_line({"filter": "access", "access": name, "allowed": allowed}))
+        return
     print(line("account", ", ".join(filters.account) or "(all)"))
     for name, allowed in filters.accesses:
         print(line(f"access {name}", ", ".join(allowed)))
@@ -46,3 +51,4 @@ def register(commands: Subcommands) -> None:
         )
     sub = add_command(ip, "list", ip_list)
     sub.add_argument("email", type=email)
+    add_json_flag(sub)

@@ -62,8 +62,9 @@ def register(commands: Subcommands) -> None:
     sub.add_argument("--method")
     sub.add_argument("--error", metavar="CODE", help="an error code")
     sub.add_argument("--ip", type=ip_address, help="a source address")
-    sub.add_argument("--since", type=moment)
-    sub.add_argument("--until", type=moment)
+    when = "an ISO date or date and time, UTC unless it says otherwise (2026-12-01, {})"
+    sub.add_argument("--since", type=moment, help=when.format("2026-12-01T08:00"))
+    sub.add_argument("--until", type=moment, help=when.format("2026-12-01T09:30:00+01:00"))
     sub.add_argument("--limit", type=whole_number(1, MAX_LISTED), default=100)
     sub.add_argument("--json", action="store_true", help="one JSON object a line")
     retention = setting("api_log_retention_days")

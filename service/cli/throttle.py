@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 
 from ..application import throttle
-from ..terminal import line
+from ..terminal import json_line, line
 from .arguments import email, ip_address
-from .command import CommandError, Context, Subcommands, add_command, add_group
+from .command import CommandError, Context, Subcommands, add_command, add_group, add_json_flag
 
 
 def throttle_list(context: Context, args: argparse.Namespace) -> None:
     """List failed-login counters and blocks."""
     for record in throttle.throttle_records(context.units):
+        if args.json:
+            until = record.blocked_until.isoformat() if record.blocked_until else None
+            key = {"key": record.key.stored, "failures": record.failures}
+            print(json_line({**key, "blocked_until": until}))
+            continue
         blocked = record.blocked_until.isoformat() if record.blocked_until else "-"
         print(line(record.key.stored, f"{record.failures} failures", f"blocked until {blocked}"))
 
@@ -28,7 +33,7 @@ def throttle_clear(context: Context, args: argparse.Namespace) -> None:
 def register(commands: Subcommands) -> None:
     """``throttle list|clear``."""
     group = add_group(commands, "throttle", "failed-login throttling")
-    add_command(group, "list", throttle_list)
+    add_json_flag(add_command(group, "list", throttle_list))
     sub = add_command(group, "clear", throttle_clear)
     sub.add_argument("--user", type=email, help="an account's e-mail")
     sub.add_argument("--ip", type=ip_address, help="a source address (IPv6: its /64)")
