@@ -73,3 +73,19 @@ def test_a_broken_site_fails_nginx_t(nginx: str, tmp_path: Path) -> None:
     site = (DEPLOY / "nginx.conf").read_text().replace("keepalive 16;", "no_such_directive 1;")
     result = check(nginx, site, tmp_path)
     assert result.returncode != 0 and "no_such_directive" in result.stderr
+
+
+@pytest.mark.parametrize("unit", ["usermanagement.service", "usermanagement-purge.service"])
+def test_the_units_sandbox_scores_at_most_2(unit: str) -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    result = subprocess.run(
+        [analyze, "security", "--offline=true", "--no-pager", str(DEPLOY / unit)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+    assert found is not None, result.stdout + result.stderr
+    assert float(found.group(1)) <= 2.0, result.stdout
