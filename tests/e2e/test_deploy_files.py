@@ -6,9 +6,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from service.settings import Settings
 
 DEPLOY = Path(__file__).parents[2] / "deploy"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -89,3 +92,22 @@ def test_the_units_sandbox_scores_at_most_2(unit: str) -> None:
     found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
     assert found is not None, result.stdout + result.stderr
     assert float(found.group(1)) <= 2.0, result.stdout
+
+
+def test_the_dockerfile_passes_hadolint() -> None:
+    hadolint = Path(sys.executable).with_name("hadolint")
+    result = subprocess.run(
+        [str(hadolint), "--no-color", str(DEPLOY / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_example_environment_file_is_valid_settings() -> None:
+    lines = (DEPLOY / "usermanagement.env").read_text().splitlines()
+    env = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    settings = Settings.from_env(env)
+    assert settings.database_url.startswith("postgresql://")
+    assert settings.trusted_proxies == ("127.0.0.1",)
