@@ -234,6 +234,10 @@ CONSOLE_FIELDS = ("name", "network", "access", "state")
 """The account console's own form fields (an access's name, a network, an access state):
 the API log keeps them beside the operations' parameters."""
 
+OPERATOR_FIELDS = ("balance", "days", "ip", "all")
+"""What an operator's command names beside the console's fields (an amount, a retention, an
+address): the API log keeps them with the command."""
+
 MAX_LENGTH: dict[str, int] = {
     name: parameter.max_length
     for name, parameter in PARAMETERS.items()

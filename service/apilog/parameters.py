@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 
-from ..contract import CONSOLE_FIELDS, PARAMETERS
+from ..contract import CONSOLE_FIELDS, OPERATOR_FIELDS, PARAMETERS
 from ..domain.values import xml_cleaned
 
 # The contract's parameter names whose values the log keeps: the JSON APIs'
-# class and method, the user, every method's parameters and the console's own
-# fields. The password never.
-LOGGED_PARAMETERS = frozenset({"class", "method", *PARAMETERS, *CONSOLE_FIELDS}) - {"password"}
+# class and method, the user, every method's parameters, the console's own
+# fields and an operator command's. The password never.
+LOGGED_PARAMETERS = frozenset(
+    {"class", "method", *PARAMETERS, *CONSOLE_FIELDS, *OPERATOR_FIELDS}
+) - {"password"}
 # Stored masked when the operator asks for it (personal data).
 PERSONAL_PARAMETERS = frozenset(name for name, p in PARAMETERS.items() if p.personal)
 REDACTED = "[redacted]"

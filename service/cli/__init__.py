@@ -26,6 +26,7 @@ from . import (
     access,
     account,
     address,
+    audit,
     backup,
     city,
     connections,
@@ -88,7 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     context = Context()
     try:
-        args.run(context, args)
+        try:
+            args.run(context, args)
+        except Refused as refused:
+            audit.record(context, args, refused)
+            raise
+        audit.record(context, args, None)
     except (SettingsError, CommandError, Refused) as error:
         print(f"error: {shown(error)}", file=sys.stderr)
         return 1

@@ -36,7 +36,9 @@ class Context(CoreParts):
 def add_command(parent: Subcommands, name: str, run: Run) -> argparse.ArgumentParser:
     """Register ``run`` as the command ``name``; its docstring's first line is its help."""
     sub = parent.add_parser(name, help=(run.__doc__ or "").splitlines()[0])
-    sub.set_defaults(run=run)
+    # The command's words ("account set-balance"): the API log's method for an operator action.
+    group = getattr(parent, "group_name", None)
+    sub.set_defaults(run=run, action=f"{group} {name}" if group else name)
     return sub
 
 
@@ -49,4 +51,6 @@ def add_json_flag(command: argparse.ArgumentParser) -> None:
 
 def add_group(parent: Subcommands, name: str, help_text: str) -> Subcommands:
     """Register the command group ``name``; returns where its commands go."""
-    return parent.add_parser(name, help=help_text).add_subparsers(required=True)
+    commands = parent.add_parser(name, help=help_text).add_subparsers(required=True)
+    commands.group_name = name  # read by add_command
+    return commands

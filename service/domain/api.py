@@ -14,3 +14,5 @@ class Api(StrEnum):
     BASIC = "basic"
     JWT = "jwt"
     CONSOLE = "console"
+    # An operator's command that changed something (service/cli/audit.py).
+    CLI = "cli"
