@@ -185,7 +185,8 @@ def bench_env(database_url: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url,
         "USERAPI_CITY_POPULATION_CUTOFF": "15000",
-        "USERAPI_LOG_LEVEL": "WARNING",
+        # The default: one request line each on stderr (to /dev/null), as operators run it.
+        "USERAPI_LOG_LEVEL": "INFO",
     }
 
 

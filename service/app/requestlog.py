@@ -11,11 +11,15 @@ WARNING or above turns it off.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import TextIO
 
 from ..dispatch.context import RequestContext
 from ..metrics import method_label
+
+# What an address looks like (IPv4, IPv6): written into a line as it is.
+_PLAIN = re.compile(r"[0-9A-Za-z.:%]*")
 
 
 class RequestLines:
@@ -34,26 +38,25 @@ class RequestLines:
         method = method_label(context.method)
         milliseconds = round(seconds * 1000, 1)
         caller = context.caller
+        account = "null" if caller.account_id is None else caller.account_id
+        client = caller.source_ip
+        if not _PLAIN.fullmatch(client):  # the engine's peer text, when it is not an address
+            client = json.dumps(client, ensure_ascii=False)[1:-1]
         if self._json:
-            fields: dict[str, object] = {
-                "time": moment,
-                "level": "INFO",
-                "logger": "service.request",
-                "request_id": context.request_id,
-                "api": caller.api.value,
-                "method": method,
-                "outcome": outcome,
-                "status": context.http_status,
-                "duration_ms": milliseconds,
-                "client": caller.source_ip,
-                "account_id": caller.account_id,
-            }
-            if context.trace_id is not None:
-                fields["trace_id"] = context.trace_id
-            line = json.dumps(fields, ensure_ascii=False)
+            # Every value comes from a closed set or was checked on the way in (the request id:
+            # [A-Za-z0-9._-]; the trace id: hex; the client: an IP address), so none needs
+            # JSON escaping: the line is written from a template, at a third of json.dumps' cost.
+            trace = "" if context.trace_id is None else f', "trace_id": "{context.trace_id}"'
+            line = (
+                f'{{"time": "{moment}", "level": "INFO", "logger": "service.request", '
+                f'"request_id": "{context.request_id}", "api": "{caller.api.value}", '
+                f'"method": "{method}", "outcome": "{outcome}", "status": {context.http_status}, '
+                f'"duration_ms": {milliseconds}, "client": "{client}", '
+                f'"account_id": {account}{trace}}}'
+            )
         else:
             line = (
                 f"{moment} INFO {caller.api.value} {method} {outcome} {context.http_status} "
-                f"{milliseconds} ms from {caller.source_ip} [request {context.request_id}]"
+                f"{milliseconds} ms from {client} [request {context.request_id}]"
             )
         (self._stream or sys.stderr).write(line + "\n")
