@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,7 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
+from service.metrics import metrics
 from service.settings import Settings
 
 DEPLOY = Path(__file__).parents[2] / "deploy"
@@ -111,3 +114,20 @@ def test_the_example_environment_file_is_valid_settings() -> None:
     settings = Settings.from_env(env)
     assert settings.database_url.startswith("postgresql://")
     assert settings.trusted_proxies == ("127.0.0.1",)
+
+
+def test_the_dashboard_and_alerts_name_only_metrics_the_service_exposes() -> None:
+    metrics()  # every metric, made in this process
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
+    exposed = {
+        family.name + suffix
+        for family in REGISTRY.collect()
+        if family.name.startswith("usermanagement_")
+        for suffix in suffixes[family.type]
+    }
+    dashboard = json.loads((DEPLOY / "monitoring" / "grafana-dashboard.json").read_text())
+    expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    alerts = (DEPLOY / "monitoring" / "alerts.yaml").read_text()
+    assert alerts.count("- alert: ") == 2
+    named = set(re.findall(r"usermanagement_\w+", " ".join(expressions) + alerts))
+    assert named and named <= exposed, named - exposed
