@@ -152,3 +152,9 @@ def configure(level: str, fmt: str) -> None:
     handler.setFormatter(formatter)
     handler.addFilter(_FILTER)
     logger.addHandler(handler)
+
+
+def formatter(fmt: str) -> dict[str, str]:
+    """The ``logging.config`` entry of the formatter ``configure`` uses, for an engine's own
+    lines (granian's, gunicorn's): one format on stderr for everything the server writes."""
+    return {"()": f"{__name__}.{'JsonLines' if fmt == 'json' else 'TextLines'}"}

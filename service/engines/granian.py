@@ -72,6 +72,18 @@ def server(launch: Launch, settings: Settings) -> Server:
             header_read_timeout=int(settings.request_timeout * 1000), keep_alive=True
         ),
         log_level=LogLevels(settings.log_level.lower()),
+        # granian's own lines in the service's format, on stderr with the service's.
+        log_dictconfig={
+            "formatters": {"generic": logs.formatter(settings.log_format)},
+            "handlers": {
+                "console": {
+                    "formatter": "generic",
+                    "class": "logging.StreamHandler",
+                    "stream": "ext://sys.stderr",
+                },
+            },
+            "loggers": {"_granian": {"handlers": ["console"], "propagate": False}},
+        },
         log_access=False,  # the request line can carry credentials; the API log is the record
         respawn_failed_workers=True,
         respawn_interval=1.0,

@@ -15,7 +15,7 @@ from gunicorn import util
 from gunicorn.app.base import Application
 from gunicorn.workers import sync
 
-from .. import logs
+from .. import logs, metrics
 from ..settings import Engine, Settings
 from . import Launch, worker_count
 
@@ -43,6 +43,34 @@ def default_options(settings: Settings) -> dict[str, Any]:
         "accesslog": None,
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),
+        # gunicorn's own lines in the service's format, on stderr. With a logging dict
+        # gunicorn turns its access log on: its logger is silenced here (request lines can
+        # carry credentials; the service writes its own line per request).
+        "logconfig_dict": {
+            "root": {"level": "WARNING", "handlers": ["error_console"]},
+            "loggers": {
+                "gunicorn.error": {
+                    "level": settings.log_level,
+                    "handlers": ["error_console"],
+                    "propagate": False,
+                    "qualname": "gunicorn.error",
+                },
+                "gunicorn.access": {
+                    "level": "CRITICAL",
+                    "handlers": [],
+                    "propagate": False,
+                    "qualname": "gunicorn.access",
+                },
+            },
+            "handlers": {
+                "error_console": {
+                    "class": "logging.StreamHandler",
+                    "formatter": "generic",
+                    "stream": "ext://sys.stderr",
+                },
+            },
+            "formatters": {"generic": logs.formatter(settings.log_format)},
+        },
         "proc_name": "usermanagement",
         # One well-known control socket path per user would be shared by every
         # master on the host (several masters is how we scale out).
@@ -54,7 +82,8 @@ def default_options(settings: Settings) -> dict[str, Any]:
 
 
 def worker_exit(server: Any, worker: Any) -> None:
-    """A worker stopping gracefully writes its pending API log first."""
+    """A worker stopping gracefully writes its pending metrics and API log first."""
+    metrics.flush()
     core = getattr(worker.wsgi, "core", None)
     if core is not None:
         core.api_log.stop()
