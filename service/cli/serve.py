@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import replace
 
 from ..application.accounts import DEMO_USER, reset_demo_account
 from ..settings import Engine, setting
@@ -57,8 +58,11 @@ def demo(context: Context, args: argparse.Namespace) -> None:
         flush=True,
     )
     args.bind = bind
-    # Lines for the person at the terminal, unless the environment asks otherwise.
-    os.environ.setdefault("USERAPI_LOG_FORMAT", "text")
+    # Lines for the person at the terminal, unless the environment asks otherwise: for the
+    # engine's lines (this process's settings) and the workers' (which read the environment).
+    if "USERAPI_LOG_FORMAT" not in os.environ:
+        os.environ["USERAPI_LOG_FORMAT"] = "text"
+        context.settings = replace(context.settings, log_format="text")
     serve(context, args)
 
 

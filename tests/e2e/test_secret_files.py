@@ -88,6 +88,11 @@ def test_demo_on_a_new_path_keeps_database_wal_and_shm_owner_only(tmp_path: Path
 
         assert getbalance(password) == {"balance": "100.00"}
         assert getbalance("not-the-password") == "INCORRECT_USER_PASSWORD"
+        # Lines for a person: the engine's and each request's, none of them JSON.
+        text = log.read_text()
+        assert " INFO Listening at: " in text
+        assert " INFO http getbalance SUCCESS 200 " in text
+        assert not [line for line in text.splitlines() if line.startswith("{")]
         wal = database.with_name("demo.sqlite3-wal")
         shm = database.with_name("demo.sqlite3-shm")
         assert wal.stat().st_size > 0 and shm.exists()
