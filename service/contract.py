@@ -230,6 +230,9 @@ PARAMETERS: dict[str, Parameter] = {
 }
 """Every parameter of the contract by name, in order of first use."""
 
+# The JWT transport's login: not an operation of class ``user``, but called the same way.
+ISSUETOKEN = "issuetoken"
+
 CONSOLE_FIELDS = ("name", "network", "access", "state")
 """The account console's own form fields (an access's name, a network, an access state):
 the API log keeps them beside the operations' parameters."""

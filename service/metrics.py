@@ -39,7 +39,7 @@ from prometheus_client import (
 )
 
 from . import process
-from .contract import OPERATIONS
+from .contract import ISSUETOKEN, OPERATIONS
 from .domain.api import Api
 from .logs import log_internal_error
 
@@ -47,7 +47,7 @@ FOLDER_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 # Method label of a request that named no method of the contract (or none).
 OTHER = "other"
 # The method names a label may carry: the contract's, the token endpoint's.
-_METHODS = frozenset({*OPERATIONS, "issuetoken"})
+_METHODS = frozenset({*OPERATIONS, ISSUETOKEN})
 
 
 class Metrics:

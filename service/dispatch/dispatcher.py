@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from ..contract import OPERATIONS
+from ..contract import ISSUETOKEN, OPERATIONS
 from ..domain.credentials import CallCredentials
 from ..domain.values import Raw
 from ..errors import ErrorCode, UserApiError
@@ -23,9 +23,6 @@ from ..metrics import metrics
 from ..operations import UserOperations
 from ..store.causes import database_cause
 from .context import RequestContext
-
-# The JWT transport's login: not an operation of class ``user``, but called the same way.
-ISSUETOKEN = "issuetoken"
 
 
 class Call(NamedTuple):

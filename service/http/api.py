@@ -16,9 +16,9 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from ..contract import CLASS, OPERATIONS
+from ..contract import CLASS, ISSUETOKEN, OPERATIONS
 from ..dispatch.context import RequestContext
-from ..dispatch.dispatcher import ISSUETOKEN, Call, Dispatcher, Outcome
+from ..dispatch.dispatcher import Call, Dispatcher, Outcome
 from ..domain.api import Api
 from ..domain.credentials import CallCredentials, PasswordCredentials, TokenCredentials
 from ..errors import ErrorCode, HttpError, UserApiError
