@@ -45,19 +45,20 @@ class Core:
     api_log: ApiLogWriter
     console: ConsoleActions
 
-    def database_unready(self) -> str | None:
-        """Why the service cannot serve from its database (readiness), or None when it can.
 
-        The database must answer, and its schema be at or ahead of this package's.
-        """
-        from .store.migrate import Schema, schema  # Alembic loads on the first check only
+def database_unready(units: UnitOfWorkFactory) -> str | None:
+    """Why the service cannot serve from its database (readiness), or None when it can.
 
-        try:
-            with self.units.reading() as uow:
-                state = schema(uow.connection)
-        except (DBAPIError, UserApiError) as error:
-            return database_cause(error) or "the database does not answer"
-        return None if state in (Schema.CURRENT, Schema.AHEAD) else f"the schema is {state.value}"
+    The database must answer, and its schema be at or ahead of this package's.
+    """
+    from .store.migrate import Schema, schema  # Alembic loads on the first check only
+
+    try:
+        with units.reading() as uow:
+            state = schema(uow.connection)
+    except (DBAPIError, UserApiError) as error:
+        return database_cause(error) or "the database does not answer"
+    return None if state in (Schema.CURRENT, Schema.AHEAD) else f"the schema is {state.value}"
 
 
 class CoreParts:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..auth.sessions import FormTokens
-from ..bootstrap import Core, build_core
+from ..bootstrap import Core, build_core, database_unready
 from ..console import pages
 from ..console.app import Console
 from ..dispatch.context import RequestContext
@@ -201,7 +201,7 @@ class UserManagementApp:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _plain(start_response, "200 OK", b"ok\n")
         if path == READY_PATH and method in ("GET", "HEAD"):
-            unready = self.core.database_unready()
+            unready = database_unready(self.core.units)
             if unready is None:
                 return _plain(start_response, "200 OK", b"ready\n")
             # The cause is the operator's (it names their setup), not the caller's.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from dataclasses import replace
 
@@ -24,9 +25,10 @@ def serve(context: Context, args: argparse.Namespace) -> None:
         engine = Engine.GUNICORN if args.config else context.settings.engine
     if args.config and engine is not Engine.GUNICORN:
         raise CommandError("--config is a gunicorn config file: use it with --engine gunicorn")
-    # Built for its checks of DATABASE_URL before the server starts; each worker builds its own.
-    context.engine.dispose()
     _check_address(args.bind or context.settings.bind)
+    _say_if_unready(context)
+    # Built for the checks above; each worker builds its own.
+    context.engine.dispose()
     run(Launch(engine, args.bind, args.workers, args.config), context.settings)
 
 
@@ -37,6 +39,24 @@ def _check_address(bind: str) -> None:
     why = unavailable(bind)
     if why is not None:
         raise CommandError(f"cannot listen on {bind}: {why}; choose another with --bind HOST:PORT")
+
+
+def _say_if_unready(context: Context) -> None:
+    """Log at start why the database cannot serve yet; the server starts all the same.
+
+    A database server that comes up later (or a schema migrated later) is served without a
+    restart; until then readiness is 503 and calls fail with a coded error.
+    """
+    from ..bootstrap import database_unready
+    from ..logs import configure
+
+    why = database_unready(context.units)
+    if why is not None:
+        configure(context.settings.log_level, context.settings.log_format)
+        logging.getLogger("service").warning(
+            "not ready: %s; starting all the same (/health/ready answers 503 until it can serve)",
+            why,
+        )
 
 
 def demo(context: Context, args: argparse.Namespace) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +68,25 @@ def test_the_server_s_refusals_are_named(store: Store) -> None:
         (f"postgresql://no_such_role:{SECRET}@{server}/test", "the database user does not exist"),
     ]:
         assert one_error_line(url).endswith(f"/{url.rsplit('/', 1)[1]}: {shown}")
+
+
+def test_the_default_database_in_a_working_folder_that_takes_no_files() -> None:
+    # The default is var/usermanagement.sqlite3 under the working folder; in /proc nothing can
+    # be made, even by root (a read-only checkout or image layer is the same to the service).
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    for command in (["account", "list"], ["db", "upgrade"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "service", *command],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd="/proc",
+            timeout=120,
+            check=False,
+        )
+        assert (result.returncode, result.stdout, result.stderr) == (
+            1,
+            "",
+            "error: cannot use the database at var/usermanagement.sqlite3: "
+            "the SQLite file cannot be opened or created here\n",
+        )

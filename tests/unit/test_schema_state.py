@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
+from service.bootstrap import database_unready
 from service.store.migrate import Schema, alembic_config, schema
 from tests.conftest import Store
 
@@ -12,7 +13,7 @@ from tests.conftest import Store
 def test_a_migrated_database_is_current(store: Store) -> None:
     with store.core.units.reading() as uow:
         assert schema(uow.connection) is Schema.CURRENT
-    assert store.core.database_unready() is None
+    assert database_unready(store.core.units) is None
 
 
 @pytest.mark.parametrize(
