@@ -233,6 +233,9 @@ PARAMETERS: dict[str, Parameter] = {
 # The JWT transport's login: not an operation of class ``user``, but called the same way.
 ISSUETOKEN = "issuetoken"
 
+# A SOAP endpoint's ``GET ?wsdl``: named so in request lines and metrics.
+WSDL = "wsdl"
+
 CONSOLE_FIELDS = ("name", "network", "access", "state")
 """The account console's own form fields (an access's name, a network, an access state):
 the API log keeps them beside the operations' parameters."""

@@ -39,15 +39,15 @@ from prometheus_client import (
 )
 
 from . import process
-from .contract import ISSUETOKEN, OPERATIONS
+from .contract import ISSUETOKEN, OPERATIONS, WSDL
 from .domain.api import Api
 from .logs import log_internal_error
 
 FOLDER_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 # Method label of a request that named no method of the contract (or none).
 OTHER = "other"
-# The method names a label may carry: the contract's, the token endpoint's.
-_METHODS = frozenset({*OPERATIONS, ISSUETOKEN})
+# The method names a label may carry: the contract's, the token endpoint's, the WSDL's.
+_METHODS = frozenset({*OPERATIONS, ISSUETOKEN, WSDL})
 
 
 class Metrics:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..contract import WSDL
 from ..dispatch.context import RequestContext
 from ..dispatch.dispatcher import Dispatcher
 from ..errors import HttpError
@@ -72,7 +73,7 @@ class SoapRoute:
             start_response(reply.status, headers)
             return [reply.body]
         if method in ("GET", "HEAD") and _is_wsdl_request(environ):
-            context.method = "wsdl"
+            context.method = WSDL
             body = self.wsdl_for(environ)
             start_response(
                 "200 OK",

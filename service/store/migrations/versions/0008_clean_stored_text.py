@@ -91,6 +91,8 @@ def upgrade() -> None:
     changed["access_usage"] = _clean_usage(bind)
     detail = ", ".join(f"{name} {count}" for name, count in changed.items())
     total = sum(changed.values())
+    if total == 0:
+        return  # a new database, or a clean one: nothing to tell the operator
     print(f"stored text cleaned of characters XML cannot carry: {total} rows changed ({detail})")
 
 
