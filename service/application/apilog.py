@@ -7,12 +7,23 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from ..domain.api import Api
 from ..domain.values import INT32_MAX
 from ..store.uow import UnitOfWorkFactory
 from .accounts import account_id
 
 # Entry ids are 32-bit (PostgreSQL's INTEGER refuses a larger value in a query).
 MAX_ENTRY_ID = INT32_MAX
+# What an account's own log shows as the user agent of an operator's command: who ran it on
+# which host is the operators' to read (``logs``), not the account holder's.
+OPERATOR = "operator"
+
+
+def _as_the_account_sees_it(entry: dict[str, Any]) -> dict[str, Any]:
+    entry["parameters"] = json.loads(entry["parameters"])
+    if entry["api"] == Api.CLI.value:
+        entry["user_agent"] = OPERATOR
+    return entry
 
 
 def log_entries(
@@ -113,8 +124,7 @@ def log_page(
         wanted["error_code"] = outcome
     with units.reading() as uow:
         entries = uow.listings.api_log(wanted, size + 1)
-    for entry in entries:
-        entry["parameters"] = json.loads(entry["parameters"])
+    entries = [_as_the_account_sees_it(entry) for entry in entries]
     if len(entries) <= size:
         return LogPage(entries, None)
     last = entries[size - 1]
@@ -132,5 +142,4 @@ def log_entry(
         found = uow.listings.api_log(wanted, 1)
     if not found:
         return None
-    found[0]["parameters"] = json.loads(found[0]["parameters"])
-    return found[0]
+    return _as_the_account_sees_it(found[0])

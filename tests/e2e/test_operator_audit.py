@@ -8,7 +8,9 @@ import socket
 import uuid
 from typing import Any
 
-from tests.conftest import Store
+from service.application.apilog import OPERATOR, LogFilters
+from service.domain.credentials import PasswordCredentials
+from tests.conftest import CALLER, Store
 from tests.e2e.test_cli import run
 
 
@@ -44,3 +46,13 @@ def test_operator_actions_are_recorded_with_who_ran_them(store: Store) -> None:
         assert record["api"] == "cli" and record["account_id"] is not None
         assert record["user_agent"] == owner
     assert secret not in json.dumps(records)
+
+    # The account holder's own log (the console's) shows that an operator acted, not who or
+    # on which host.
+    console = store.core.console
+    credentials = PasswordCredentials(email, secret)
+    page = console.apilog(CALLER, credentials, LogFilters(api="cli"))
+    assert sorted(e["method"] for e in page.entries) == sorted(r["method"] for r in records)
+    assert {e["user_agent"] for e in page.entries} == {OPERATOR}
+    entry = console.apilogentry(CALLER, credentials, records[1]["id"])
+    assert (entry["method"], entry["user_agent"]) == ("account set-balance", OPERATOR)
