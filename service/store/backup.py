@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from .database import normalise_url
-from .files import owner_only_file, owner_only_folder
+from .files import PG_DUMP_HEADER, SQLITE_HEADER, NotOurs, owner_only_file, owner_only_folder
 
 
 class BackupError(Exception):
@@ -42,17 +42,25 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> None:
         raise BackupError(f"{command[0]}: {last}")
 
 
-def _owner_only_destination(path: Path) -> None:
-    """Create ``path`` owner-only (or tighten it) before anything is written to it."""
+def _owner_only_destination(path: Path, kind: str = "a backup") -> None:
+    """Create ``path`` owner-only (or tighten it) before anything is written to it.
+
+    An existing file is overwritten only when it is empty, a SQLite database or a pg_dump
+    archive; ``kind`` names what it should have been in the refusal.
+    """
     try:
-        owner_only_file(path)
+        owner_only_file(path, (SQLITE_HEADER, PG_DUMP_HEADER))
     except OSError as error:
         raise BackupError(f"cannot write {path}: {error.strerror}") from None
+    except NotOurs:
+        raise BackupError(
+            f"{path} exists and is not {kind}: name a new file, or remove it first"
+        ) from None
 
 
-def _sqlite_copy(source: str | Path, destination: Path) -> None:
+def _sqlite_copy(source: str | Path, destination: Path, kind: str) -> None:
     """Copy one SQLite database into another with the online backup API (consistent)."""
-    _owner_only_destination(destination)
+    _owner_only_destination(destination, kind)
     origin = sqlite3.connect(source)
     try:
         target = sqlite3.connect(destination)
@@ -75,7 +83,7 @@ def backup(url: str, target: Path) -> None:
     """Write a consistent copy of the database to ``target`` while the service runs."""
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
-        _sqlite_copy(_sqlite_file(parsed.database), target)
+        _sqlite_copy(_sqlite_file(parsed.database), target, "a backup")
         return
     arguments, env = _postgres(url)
     _owner_only_destination(target)  # pg_dump writes into it and keeps its mode
@@ -93,7 +101,7 @@ def restore(url: str, source: Path) -> None:
             owner_only_folder(database.parent)
         except OSError as error:
             raise BackupError(f"cannot create {database.parent}: {error.strerror}") from None
-        _sqlite_copy(source, database)
+        _sqlite_copy(source, database, "a SQLite database")
         return
     arguments, env = _postgres(url)
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", *arguments, str(source)], env)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
-from .files import owner_only_file, owner_only_folder, tighten
+from .files import SQLITE_HEADER, NotOurs, owner_only_file, owner_only_folder, tighten
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Seconds a connection may sit unused before it is pinged on its next use: a pooled
@@ -93,13 +93,13 @@ def _owner_only_database(path: Path) -> None:
     """The database file owner-only, created so if missing, with its WAL and SHM files.
 
     SQLite gives the -wal and -shm files it creates the database file's mode. A
-    file or folder that cannot be made (a read-only folder) is left to SQLite,
-    which says why when it connects.
+    file or folder that cannot be made (a read-only folder), or a file that is not
+    a SQLite database, is left as it is to SQLite, which says why when it connects.
     """
     try:
         owner_only_folder(path.parent)
-        owner_only_file(path)
-    except OSError:
+        owner_only_file(path, (SQLITE_HEADER,))
+    except (OSError, NotOurs):
         return
     for companion in ("-wal", "-shm"):
         tighten(path.with_name(path.name + companion))

@@ -124,6 +124,20 @@ def test_an_existing_database_open_to_others_is_tightened(tmp_path: Path) -> Non
     assert not wal.exists() or mode(wal) == 0o600
 
 
+def test_a_file_that_is_not_a_database_keeps_its_mode(tmp_path: Path) -> None:
+    # A mistyped DATABASE_URL (sqlite:////etc/passwd) must not take the file from its readers.
+    system_file = tmp_path / "passwd"
+    system_file.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    system_file.chmod(0o644)
+    listed = run(sqlite_env(system_file), "account", "list")
+    assert (listed.returncode, listed.stderr) == (
+        1,
+        f"error: cannot use the database at {system_file}: the file is not a SQLite database\n",
+    )
+    assert mode(system_file) == 0o644
+    assert system_file.read_text() == "root:x:0:0:root:/root:/bin/bash\n"
+
+
 def test_backups_are_owner_only(store: Store, tmp_path: Path) -> None:
     if store.name == "postgresql" and shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed")
@@ -146,6 +160,19 @@ def test_backups_are_owner_only(store: Store, tmp_path: Path) -> None:
         )
         assert put_back.returncode == 0, put_back.stderr
         assert mode(restored) == 0o600 and mode(restored.parent) == 0o700
+
+
+def test_a_backup_never_overwrites_a_file_that_is_not_one(store: Store, tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("not a backup\n")
+    other.chmod(0o644)
+    result = run(store.env, "backup", str(other))
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"error: backup failed: {other} exists and is not a backup: name a new file, "
+        "or remove it first\n",
+    )
+    assert other.read_text() == "not a backup\n" and mode(other) == 0o644
 
 
 def test_a_backup_that_cannot_be_written_is_a_one_line_error(store: Store, tmp_path: Path) -> None:
