@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from .domain.ip import parse_ip, parse_network
 
@@ -115,6 +116,15 @@ def _database_url(setting: Setting, raw: str) -> str:
         raise SettingsError(
             f"{setting.name} must be sqlite:///PATH or postgresql://USER@HOST:PORT/NAME, got {got}"
         )
+    try:
+        urlsplit(url).port  # noqa: B018 (reading it checks the host and port)
+    except ValueError:
+        raise SettingsError(
+            f"{setting.name}: the host and port of the {scheme}:// URL cannot be read "
+            "(HOST:PORT, [IPv6]:PORT, the port a number up to 65535)"
+        ) from None
+    if "\x00" in unquote(url):
+        raise SettingsError(f"{setting.name}: the {scheme}:// URL holds a NUL character")
     return url
 
 

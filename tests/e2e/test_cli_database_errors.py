@@ -43,6 +43,27 @@ def test_a_store_it_does_not_drive_is_named_by_its_scheme(url: str, scheme: str)
     assert one_error_line(url) == "error: " + WRONG_STORE.format(scheme)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql://postgres:{SECRET}@127.0.0.1:notaport/test",
+        f"postgresql://postgres:{SECRET}@[::1:5432/test",
+        f"postgresql://postgres:{SECRET}@127.0.0.1:99999/test",
+    ],
+)
+def test_a_host_or_port_that_cannot_be_read_is_named(url: str) -> None:
+    assert one_error_line(url) == (
+        "error: DATABASE_URL: the host and port of the postgresql:// URL cannot be read "
+        "(HOST:PORT, [IPv6]:PORT, the port a number up to 65535)"
+    )
+
+
+def test_a_nul_in_the_url_is_named() -> None:
+    assert one_error_line("sqlite:///var/x%00.sqlite3") == (
+        "error: DATABASE_URL: the sqlite:// URL holds a NUL character"
+    )
+
+
 def test_the_cause_is_named(tmp_path: Path) -> None:
     empty = tmp_path / "empty.sqlite3"
     sqlite3.connect(empty).close()
