@@ -42,6 +42,7 @@ from . import process
 from .contract import ISSUETOKEN, OPERATIONS, WSDL
 from .domain.api import Api
 from .logs import log_internal_error
+from .settings import SettingsError
 
 FOLDER_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 # Method label of a request that named no method of the contract (or none).
@@ -224,9 +225,15 @@ def use_folder() -> None:
         os.environ[FOLDER_VARIABLE] = folder
         atexit.register(_remove, folder, os.getpid())
         return
-    Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
-    for stale in Path(folder).glob("*.db"):
-        stale.unlink(missing_ok=True)
+    try:
+        Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink(missing_ok=True)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise SettingsError(
+            f"{FOLDER_VARIABLE}: cannot use {folder} as the metrics folder: {reason}"
+        ) from None
 
 
 def _remove(folder: str, owner: int) -> None:

@@ -17,6 +17,7 @@ from .db import db_upgrade
 def serve(context: Context, args: argparse.Namespace) -> None:
     """Run the service in the foreground under granian or gunicorn (SIGTERM stops it)."""
     from ..engines import Launch, run
+    from ..metrics import use_folder
 
     if args.engine:
         engine = Engine(args.engine)
@@ -26,6 +27,7 @@ def serve(context: Context, args: argparse.Namespace) -> None:
     if args.config and engine is not Engine.GUNICORN:
         raise CommandError("--config is a gunicorn config file: use it with --engine gunicorn")
     _check_address(args.bind or context.settings.bind)
+    use_folder()  # before any worker starts: they all write their metrics there
     _say_if_unready(context)
     # Built for the checks above; each worker builds its own.
     context.engine.dispose()

@@ -13,7 +13,6 @@ import os
 import socket
 from dataclasses import dataclass
 
-from ..metrics import use_folder
 from ..settings import Engine, Settings, SettingsError
 
 
@@ -43,8 +42,10 @@ def worker_count(engine: Engine, settings: Settings, asked: int | None = None) -
 def split_bind(bind: str) -> tuple[str, int]:
     """``HOST:PORT`` (``[v6]:PORT`` for IPv6) as granian takes it."""
     host, _, port = bind.rpartition(":")
-    if not host or not (port.isascii() and port.isdigit()):
-        raise SettingsError(f"the address to bind must be HOST:PORT, got {bind!r}")
+    if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) <= 65535:
+        raise SettingsError(
+            f"the address to bind must be HOST:PORT with a PORT from 1 to 65535, got {bind!r}"
+        )
     return host.strip("[]"), int(port)
 
 
@@ -68,8 +69,7 @@ def unavailable(bind: str) -> str | None:
 
 
 def run(launch: Launch, settings: Settings) -> None:
-    """Serve in the foreground until SIGTERM or SIGINT."""
-    use_folder()  # before any worker starts: they all write their metrics there
+    """Serve in the foreground until SIGTERM or SIGINT (the metrics folder named first)."""
     if launch.engine is Engine.GUNICORN:
         from .gunicorn import run as run_gunicorn
 

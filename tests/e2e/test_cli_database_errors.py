@@ -13,6 +13,7 @@ import pytest
 from service.store.causes import NO_SCHEMA
 from tests.conftest import Store
 from tests.e2e.test_cli import run
+from tests.tcp_proxy import free_port
 
 SECRET = "pw-canary-3"
 WRONG_STORE = (
@@ -111,3 +112,21 @@ def test_the_default_database_in_a_working_folder_that_takes_no_files() -> None:
             "error: cannot use the database at var/usermanagement.sqlite3: "
             "the SQLite file cannot be opened or created here\n",
         )
+
+
+def test_a_metrics_folder_that_cannot_be_used_is_one_line(tmp_path: Path) -> None:
+    # Refused before the database is looked at or a worker starts.
+    result = run(
+        None,
+        "serve",
+        "--bind",
+        f"127.0.0.1:{free_port()}",
+        PROMETHEUS_MULTIPROC_DIR="/proc/no-such-folder",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        "error: PROMETHEUS_MULTIPROC_DIR: cannot use /proc/no-such-folder as the metrics "
+        "folder: No such file or directory\n",
+    )

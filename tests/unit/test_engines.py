@@ -33,7 +33,7 @@ def test_workers_come_from_the_command_line_then_the_settings_then_the_cores() -
 def test_a_bind_address_is_host_and_port() -> None:
     assert split_bind("127.0.0.1:8000") == ("127.0.0.1", 8000)
     assert split_bind("[::]:8080") == ("::", 8080)
-    for wrong in ("8000", "localhost:", ":8000", "host:http"):
+    for wrong in ("8000", "localhost:", ":8000", "host:http", "host:0", "host:65536", "host:99999"):
         with pytest.raises(SettingsError, match="HOST:PORT"):
             split_bind(wrong)
 
