@@ -43,10 +43,11 @@ def balance(text: str) -> Decimal:
         raise Refused(f"not an amount: {text!r}") from None
     if not value.is_finite():
         raise Refused(f"not an amount: {text!r}")
-    if value != value.quantize(Decimal(1).scaleb(-SCALE)):
-        raise Refused(f"at most {SCALE} decimal places: {text!r}")
+    # The range first: quantizing 1e400 exceeds the decimal context's precision.
     if abs(value) >= Decimal(10) ** (PRECISION - SCALE):
         raise Refused(f"amount out of range: {text!r}")
+    if value != value.quantize(Decimal(1).scaleb(-SCALE)):
+        raise Refused(f"at most {SCALE} decimal places: {text!r}")
     return value.quantize(Decimal(1).scaleb(-SCALE))
 
 
